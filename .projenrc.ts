@@ -1,0 +1,69 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-staged-rollout',
+  description: 'Staged StatefulSet rollouts for GitOps: one Kustomize overlay per canary stage, synthesized by cdk8s',
+  author: 'cdk8s-staged-rollout developers',
+  authorAddress: 'cdk8s-staged-rollout@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk8s-staged-rollout/cdk8s-staged-rollout.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+  packageManager: javascript.NodePackageManager.NPM,
+
+  // FACTS.md: the registry lacks cdk8s 2.68.11, the lowest version cdk8s-plus-27 accepts.
+  cdk8sVersion: '2.68.12',
+  constructsVersion: '10.3.0',
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.0',
+  peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  bundledDeps: ['yaml@^2.8.0'],
+  devDeps: [
+    'cdk8s-cli@2.207.60',
+    'kubernetes-models@^4.5.1',
+    'fast-check@^4.0.0',
+  ],
+
+  // no GitHub workflows, release or lint machinery: CI is .ci/run
+  github: false,
+  release: false,
+  eslint: false,
+  sampleCode: false,
+  docgen: true,
+  // `dist/` holds the committed synth output of the examples; packages go elsewhere
+  artifactsDirectory: 'dist-packages',
+
+  jest: true,
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: [
+        '<rootDir>/test/**/*.test.ts',
+        '<rootDir>/examples/**/*.test.ts',
+      ],
+      testTimeout: 60000,
+    },
+  },
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'bench/**/*.ts'],
+    compilerOptions: {},
+  },
+  gitignore: ['/dist-packages/', '.staged-tmp-*'],
+});
+
+// the synthesized examples in dist/ are committed: a test fails when a fresh synth differs
+project.gitignore.removePatterns('/dist/');
+
+// `npm run synth`: synthesize every example into dist/ with the top-level cdk8s.yaml.
+// cdk8s-cli checks for upgrades online and prints a stack trace offline: switch that off.
+project.addTask('synth', {
+  description: 'Synthesize the examples into dist/ (cdk8s synth)',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+  exec: 'cdk8s synth',
+});
+
+// a test run that finds no test fails
+project.testTask.reset('jest --ci', { receiveArgs: true });
+
+project.synth();

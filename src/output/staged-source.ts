@@ -1,0 +1,46 @@
+import { IConstruct } from 'constructs';
+import { ResolvedStage } from '../rollout/plan';
+
+/** The Kustomize patch target of the workload whose partition the stages change. */
+export interface PatchTarget {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+/**
+ * What a construct hands the staged writer: its objects rendered at the hold stage, its resolved plan,
+ * and where the partition lives. Internal: StatefulApp (and later backends) implement it.
+ */
+export interface StagedSource {
+  /** The construct that owns the objects; every ApiObject below it goes into `base/`. */
+  readonly owner: IConstruct;
+  /** The rollout root, relative to the app's outdir. */
+  readonly directory: string;
+  /** The workload name (the StatefulSet). */
+  readonly app: string;
+  readonly namespace?: string;
+  readonly serviceName: string;
+  readonly replicas: number;
+  readonly ordinalsStart: number;
+  readonly stages: ResolvedStage[];
+  readonly activeStage: string;
+  /** Container name to image of the pod template: the new revision. */
+  readonly images: { [container: string]: string };
+  readonly target: PatchTarget;
+  /** The JSON pointer of the partition field in the workload. */
+  readonly partitionPath: string;
+}
+
+/** Implemented by constructs that have a staged rollout. */
+export interface IStagedSourceProvider extends IConstruct {
+  /** @internal */
+  _stagedSource(): StagedSource | undefined;
+}
+
+/** True when the construct can provide a staged source. */
+export function isStagedSourceProvider(x: IConstruct): x is IStagedSourceProvider {
+  return typeof (x as any)._stagedSource === 'function';
+}

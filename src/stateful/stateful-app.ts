@@ -1,0 +1,474 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ContainerProps, renderContainer } from './container';
+import {
+  AccessMode, HeadlessServiceOptions, PodManagementPolicy, Protocol, PvcRetention, PvcRetentionPolicy,
+  VolumeClaimTemplate,
+} from './types';
+import { StatefulSetUpdateStrategy } from './update-strategy';
+import { StagedSource } from '../output/staged-source';
+import { HOLD_PARTITION } from '../rollout/partition';
+import { ResolvedStage, RolloutPlan } from '../rollout/plan';
+import {
+  checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkPortName, checkQuantity, show,
+} from '../validation';
+
+/**
+ * The longest StatefulSet name that works: the controller labels every pod with
+ * `controller-revision-hash: <name>-<hash>` (up to 10 hash characters), and a label value has at most 63
+ * characters, so longer names make pod creation fail although the API server accepts them.
+ */
+export const MAX_STATEFULSET_NAME = 52;
+
+/** A staged rollout of the StatefulApp. */
+export interface StatefulAppRolloutOptions {
+  /** The stages from hold to complete. */
+  readonly plan: RolloutPlan;
+  /**
+   * The stage the root `kustomization.yaml` selects.
+   * @default 'hold'
+   */
+  readonly activeStage?: string;
+  /**
+   * The rollout root, relative to the app's output directory.
+   * @default - the StatefulSet name
+   */
+  readonly directory?: string;
+}
+
+/** Props of `StatefulApp`. Only what is given is emitted, except the defaults documented here. */
+export interface StatefulAppProps {
+  /**
+   * The StatefulSet name, written as given (no hash suffix): a DNS-1123 label of at most 52 characters.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The number of pods. Always emitted.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /** The containers of the pod template (at least one). */
+  readonly containers: ContainerProps[];
+  /**
+   * Init containers of the pod template.
+   * @default - none
+   */
+  readonly initContainers?: ContainerProps[];
+  /**
+   * The selector labels (`spec.selector.matchLabels`), also put on the pod template and used as the
+   * Service selector. The selector is immutable in a live cluster: choose it once.
+   * @default { 'app.kubernetes.io/name': name }
+   */
+  readonly selectorLabels?: { [key: string]: string };
+  /**
+   * Labels of the StatefulSet and the Service.
+   * @default - the selector labels
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Annotations of the StatefulSet.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * Extra labels of the pod template, beside the selector labels (they may not change a selector label).
+   * @default - none
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * Annotations of the pod template.
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+  /**
+   * The headless Service (`clusterIP: None`) named by `serviceName`.
+   * @default - a Service named like the StatefulSet, ports from the named container ports
+   */
+  readonly service?: HeadlessServiceOptions;
+  /**
+   * Claim templates: each pod gets its own PersistentVolumeClaim.
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#volume-claim-templates
+   */
+  readonly volumeClaimTemplates?: VolumeClaimTemplate[];
+  /**
+   * Pod volumes (ConfigMaps, Secrets, emptyDir, ...).
+   * @default - none
+   */
+  readonly volumes?: k8s.Volume[];
+  /**
+   * How pods are created and deleted.
+   * @default - not emitted (the Kubernetes default is OrderedReady)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-management-policies
+   */
+  readonly podManagementPolicy?: PodManagementPolicy;
+  /**
+   * The update strategy. With a `rollout`, it must be RollingUpdate without a partition (the plan sets it).
+   * @default - not emitted (Kubernetes: RollingUpdate, partition 0); with a rollout, RollingUpdate with the
+   * hold partition
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#update-strategies
+   */
+  readonly updateStrategy?: StatefulSetUpdateStrategy;
+  /**
+   * Seconds a new pod must be ready before it counts as available.
+   * @default - not emitted (0)
+   */
+  readonly minReadySeconds?: number;
+  /**
+   * What happens to the claims on delete and scale-down.
+   * @default - not emitted (Retain, Retain)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention
+   */
+  readonly persistentVolumeClaimRetentionPolicy?: PvcRetentionPolicy;
+  /**
+   * The first ordinal (`spec.ordinals.start`): pods are `<name>-<start>` ... `<name>-<start + replicas - 1>`.
+   * @default - not emitted (0)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#start-ordinal
+   */
+  readonly ordinalsStart?: number;
+  /**
+   * How many old ControllerRevisions to keep.
+   * @default - not emitted (10)
+   */
+  readonly revisionHistoryLimit?: number;
+  /**
+   * The pods' service account.
+   * @default - the namespace's default
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * The pod security context.
+   * @default - none
+   */
+  readonly podSecurityContext?: k8s.PodSecurityContext;
+  /**
+   * Seconds a pod is given to stop.
+   * @default - not emitted (30)
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Node labels the pods must match.
+   * @default - none
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Tolerations of the pods.
+   * @default - none
+   */
+  readonly tolerations?: k8s.Toleration[];
+  /**
+   * Affinity of the pods.
+   * @default - none
+   */
+  readonly affinity?: k8s.Affinity;
+  /**
+   * A staged rollout: the app is written by `StagedApp` as a base, one overlay per stage and a root that
+   * selects the active stage, instead of into the chart's manifest.
+   * @default - no rollout: the objects go into the chart like any other
+   */
+  readonly rollout?: StatefulAppRolloutOptions;
+}
+
+/**
+ * A headless Service and a StatefulSet bound to it by `serviceName`, with an optional staged rollout.
+ *
+ * Built on the typed L1 objects (`k8s.KubeStatefulSet`, `k8s.KubeService`) rather than cdk8s-plus-27's
+ * StatefulSet: that one has no volumeClaimTemplates, PVC retention, ordinals or revisionHistoryLimit,
+ * injects resources, a startup probe and `imagePullPolicy: Always`, hashes names and adds a selector label
+ * derived from the construct path. The L1 objects emit exactly the fields set here, names as written, and
+ * (their `toJson` maps only known fields) no unknown field can reach the output.
+ */
+export class StatefulApp extends Construct {
+  /** The StatefulSet name. */
+  public readonly name: string;
+  /** The headless Service name (`spec.serviceName`). */
+  public readonly serviceName: string;
+  /** The number of pods. */
+  public readonly replicas: number;
+  /** The first ordinal. */
+  public readonly ordinalsStart: number;
+  /** The selector labels. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** The StatefulSet. */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The headless Service. */
+  public readonly service: k8s.KubeService;
+  /** The resolved stages, hold first, when there is a rollout. */
+  public readonly stages?: ResolvedStage[];
+  /** The stage the root kustomization selects, when there is a rollout. */
+  public readonly activeStage?: string;
+
+  private readonly rolloutDirectory?: string;
+  private readonly images: { [container: string]: string };
+
+  public constructor(scope: Construct, id: string, props: StatefulAppProps) {
+    super(scope, id);
+    const name = props.name ?? id;
+    checkDnsLabel('name', name);
+    if (name.length > MAX_STATEFULSET_NAME) {
+      throw new Error(`name (${show(name)}) has ${name.length} characters: a StatefulSet name must have at most ${MAX_STATEFULSET_NAME}, because the controller-revision-hash label "<name>-<hash>" of its pods must fit in 63`);
+    }
+    const replicas = props.replicas ?? 1;
+    checkInteger('replicas', replicas, 0);
+    const ordinalsStart = props.ordinalsStart ?? 0;
+    checkInteger('ordinalsStart', ordinalsStart, 0);
+    if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);
+    if (props.revisionHistoryLimit !== undefined) checkInteger('revisionHistoryLimit', props.revisionHistoryLimit, 0);
+    if (props.terminationGracePeriodSeconds !== undefined) checkInteger('terminationGracePeriodSeconds', props.terminationGracePeriodSeconds, 0);
+    if (props.podManagementPolicy !== undefined) {
+      checkOneOf('podManagementPolicy', props.podManagementPolicy, Object.values(PodManagementPolicy));
+    }
+
+    const selectorLabels = props.selectorLabels ?? { 'app.kubernetes.io/name': name };
+    if (Object.keys(selectorLabels).length === 0) {
+      throw new Error('selectorLabels ({}) must have at least one label: the selector may not be empty');
+    }
+    checkLabels('selectorLabels', selectorLabels);
+    const podLabels = props.podLabels ?? {};
+    checkLabels('podLabels', podLabels);
+    for (const [key, value] of Object.entries(podLabels)) {
+      if (key in selectorLabels && selectorLabels[key] !== value) {
+        throw new Error(`podLabels[${show(key)}] (${show(value)}) does not match the selector label ${key}=${show(selectorLabels[key])}: the selector must match the template labels`);
+      }
+    }
+    const labels = props.labels ?? selectorLabels;
+    checkLabels('labels', labels);
+
+    // containers, volumes and claim templates
+    if (!Array.isArray(props.containers) || props.containers.length === 0) {
+      throw new Error(`containers (${show(props.containers)}) must list at least one container`);
+    }
+    const containers = props.containers.map((c, i) => renderContainer(`containers[${i}]`, c));
+    const initContainers = props.initContainers?.map((c, i) => renderContainer(`initContainers[${i}]`, c));
+    const allContainers = [...containers, ...(initContainers ?? [])];
+    const seenContainers = new Set<string>();
+    for (const c of allContainers) {
+      if (seenContainers.has(c.name)) {
+        throw new Error(`container name (${show(c.name)}) is used twice: container and init container names must be unique in a pod`);
+      }
+      seenContainers.add(c.name);
+    }
+    const claims = (props.volumeClaimTemplates ?? []).map((t, i) => renderClaim(`volumeClaimTemplates[${i}]`, t, name));
+    const volumeNames = new Set<string>();
+    for (const [i, v] of [...(props.volumes ?? []).map(v => v.name), ...claims.map(c => c.metadata!.name!)].entries()) {
+      checkDnsLabel(`volume name`, v);
+      if (volumeNames.has(v)) {
+        throw new Error(`volume name (${show(v)}) is used twice (at ${i}): volumes and claim templates share one namespace in the pod`);
+      }
+      volumeNames.add(v);
+    }
+    const mountsOf = (list: ContainerProps[] | undefined, field: string) => (list ?? []).forEach((c, ci) =>
+      (c.volumeMounts ?? []).forEach((m, mi) => {
+        if (!volumeNames.has(m.name)) {
+          const known = [...volumeNames].map(n => JSON.stringify(n)).join(', ') || 'none';
+          throw new Error(`${field}[${ci}].volumeMounts[${mi}].name (${show(m.name)}) must name a volumeClaimTemplate or a volume; known: ${known}`);
+        }
+      }));
+    mountsOf(props.containers, 'containers');
+    mountsOf(props.initContainers, 'initContainers');
+
+    // the headless Service
+    const serviceName = props.service?.name ?? name;
+    checkDns1035Label('service.name', serviceName);
+    const servicePorts = props.service?.ports !== undefined
+      ? props.service.ports.map((p, i) => renderServicePort(i, p))
+      : containers.flatMap(c => (c.ports ?? []).filter(p => p.name !== undefined).map(p => ({
+        name: p.name, port: p.containerPort, targetPort: k8s.IntOrString.fromString(p.name!), protocol: p.protocol,
+      })));
+    const seenPorts = new Set<string>();
+    for (const p of servicePorts) {
+      if (seenPorts.has(p.name!)) {
+        throw new Error(`service port name (${show(p.name)}) is used twice: Service port names must be unique`);
+      }
+      seenPorts.add(p.name!);
+    }
+    const serviceLabels = props.service?.labels ?? labels;
+    checkLabels('service.labels', serviceLabels);
+
+    // the update strategy, and the rollout that drives its partition
+    const strategy = props.updateStrategy;
+    let partition = strategy?.partition;
+    if (props.rollout) {
+      if (strategy?.type === 'OnDelete') {
+        throw new Error('updateStrategy (OnDelete) cannot carry a partition: a rollout plan needs updateStrategy RollingUpdate');
+      }
+      if (strategy?.partition !== undefined) {
+        throw new Error(`updateStrategy.rollingUpdate.partition (${strategy.partition}) cannot be set with a rollout plan: the plan sets the partition of every stage`);
+      }
+      if (!(props.rollout.plan instanceof RolloutPlan)) {
+        throw new Error(`rollout.plan (${show(props.rollout.plan)}) must be a RolloutPlan such as RolloutPlan.canary()`);
+      }
+      this.stages = props.rollout.plan.resolve(replicas, ordinalsStart);
+      this.activeStage = props.rollout.activeStage ?? 'hold';
+      if (!this.stages.some(s => s.name === this.activeStage)) {
+        throw new Error(`rollout.activeStage (${show(this.activeStage)}) must be one of the plan's stages: ${this.stages.map(s => JSON.stringify(s.name)).join(', ')}`);
+      }
+      const directory = props.rollout.directory ?? name;
+      checkRelativeDirectory('rollout.directory', directory);
+      this.rolloutDirectory = directory;
+      partition = HOLD_PARTITION;
+    }
+    const updateStrategy: k8s.StatefulSetUpdateStrategy | undefined = strategy === undefined && partition === undefined
+      ? undefined
+      : strategy?.type === 'OnDelete'
+        ? { type: 'OnDelete' }
+        : {
+          type: 'RollingUpdate',
+          rollingUpdate: (partition !== undefined || strategy?.maxUnavailable !== undefined)
+            ? { partition, maxUnavailable: strategy?.maxUnavailable && intOrString(strategy.maxUnavailable.toJson()) }
+            : undefined,
+        };
+
+    const retention = props.persistentVolumeClaimRetentionPolicy;
+    if (retention?.whenDeleted !== undefined) checkOneOf('persistentVolumeClaimRetentionPolicy.whenDeleted', retention.whenDeleted, Object.values(PvcRetention));
+    if (retention?.whenScaled !== undefined) checkOneOf('persistentVolumeClaimRetentionPolicy.whenScaled', retention.whenScaled, Object.values(PvcRetention));
+    if (props.annotations) checkStringValues('annotations', props.annotations);
+    if (props.podAnnotations) checkStringValues('podAnnotations', props.podAnnotations);
+
+    this.name = name;
+    this.serviceName = serviceName;
+    this.replicas = replicas;
+    this.ordinalsStart = ordinalsStart;
+    this.selectorLabels = { ...selectorLabels };
+    this.images = Object.fromEntries(containers.map(c => [c.name, c.image!]));
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: serviceName, labels: serviceLabels, annotations: props.service?.annotations },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: props.service?.publishNotReadyAddresses,
+        selector: selectorLabels,
+        ports: servicePorts.length > 0 ? servicePorts : undefined,
+      },
+    });
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name, labels, annotations: props.annotations },
+      spec: {
+        serviceName,
+        replicas,
+        selector: { matchLabels: selectorLabels },
+        podManagementPolicy: props.podManagementPolicy,
+        updateStrategy,
+        minReadySeconds: props.minReadySeconds,
+        persistentVolumeClaimRetentionPolicy: retention && { whenDeleted: retention.whenDeleted, whenScaled: retention.whenScaled },
+        ordinals: props.ordinalsStart !== undefined ? { start: props.ordinalsStart } : undefined,
+        revisionHistoryLimit: props.revisionHistoryLimit,
+        template: {
+          metadata: { labels: { ...selectorLabels, ...podLabels }, annotations: props.podAnnotations },
+          spec: {
+            serviceAccountName: props.serviceAccountName,
+            securityContext: props.podSecurityContext,
+            terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+            nodeSelector: props.nodeSelector,
+            tolerations: props.tolerations,
+            affinity: props.affinity,
+            initContainers,
+            containers,
+            volumes: props.volumes,
+          },
+        },
+        volumeClaimTemplates: claims.length > 0 ? claims : undefined,
+      },
+    });
+    this.node.defaultChild = this.statefulSet;
+  }
+
+  /** @internal */
+  public _stagedSource(): StagedSource | undefined {
+    if (this.stages === undefined || this.rolloutDirectory === undefined) {
+      return undefined;
+    }
+    const namespace = this.statefulSet.metadata.namespace ?? Chart.of(this).namespace;
+    return {
+      owner: this,
+      directory: this.rolloutDirectory,
+      app: this.name,
+      namespace,
+      serviceName: this.serviceName,
+      replicas: this.replicas,
+      ordinalsStart: this.ordinalsStart,
+      stages: this.stages,
+      activeStage: this.activeStage!,
+      images: { ...this.images },
+      target: { group: 'apps', version: 'v1', kind: 'StatefulSet', name: this.name, namespace },
+      partitionPath: '/spec/updateStrategy/rollingUpdate/partition',
+    };
+  }
+
+  /** The objects of this app, rendered, in the order they were added. */
+  public toJson(): any[] {
+    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
+  }
+}
+
+function renderServicePort(i: number, p: { name: string; port: number; targetPort?: number; targetPortName?: string; protocol?: Protocol }): k8s.ServicePort {
+  if (p.name === undefined || p.name === '') {
+    throw new Error(`service.ports[${i}].name (${show(p.name)}) must be set: the headless Service's ports are named (an IANA service name such as "web")`);
+  }
+  checkPortName(`service.ports[${i}].name`, p.name);
+  checkInteger(`service.ports[${i}].port`, p.port, 1, 65535);
+  if (p.targetPort !== undefined && p.targetPortName !== undefined) {
+    throw new Error(`service.ports[${i}] (${show(p.name)}) must set targetPort or targetPortName, not both`);
+  }
+  if (p.targetPort !== undefined) checkInteger(`service.ports[${i}].targetPort`, p.targetPort, 1, 65535);
+  if (p.targetPortName !== undefined) checkPortName(`service.ports[${i}].targetPortName`, p.targetPortName);
+  if (p.protocol !== undefined) checkOneOf(`service.ports[${i}].protocol`, p.protocol, Object.values(Protocol));
+  const target = p.targetPortName !== undefined
+    ? k8s.IntOrString.fromString(p.targetPortName)
+    : p.targetPort !== undefined ? k8s.IntOrString.fromNumber(p.targetPort) : undefined;
+  return { name: p.name, port: p.port, targetPort: target, protocol: p.protocol };
+}
+
+function renderClaim(field: string, t: VolumeClaimTemplate, statefulSetName: string): k8s.KubePersistentVolumeClaimProps {
+  checkDnsLabel(`${field}.name`, t.name);
+  // claims are named <template>-<statefulset>-<ordinal>: a DNS subdomain of at most 253 characters
+  if (t.name.length + statefulSetName.length + 12 > 253) {
+    throw new Error(`${field}.name (${show(t.name)}) is too long: the claim names "<template>-<statefulset>-<ordinal>" must fit in 253 characters`);
+  }
+  checkQuantity(`${field}.storage`, t.storage);
+  const modes = t.accessModes ?? [AccessMode.READ_WRITE_ONCE];
+  if (modes.length === 0) {
+    throw new Error(`${field}.accessModes ([]) must list at least one access mode`);
+  }
+  modes.forEach((m, i) => checkOneOf(`${field}.accessModes[${i}]`, m, Object.values(AccessMode)));
+  if (t.labels) checkLabels(`${field}.labels`, t.labels);
+  if (t.storageClassName !== undefined) checkDnsSubdomainLoose(`${field}.storageClassName`, t.storageClassName);
+  return {
+    metadata: { name: t.name, labels: t.labels },
+    spec: {
+      accessModes: modes,
+      storageClassName: t.storageClassName,
+      resources: { requests: { storage: k8s.Quantity.fromString(t.storage) } },
+    },
+  };
+}
+
+function checkDnsSubdomainLoose(field: string, value: string): void {
+  // the empty storage class is meaningful: it asks for no dynamic provisioning
+  if (value !== '' && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) {
+    throw new Error(`${field} (${show(value)}) must be a DNS-1123 subdomain, or "" for no storage class`);
+  }
+}
+
+function checkStringValues(field: string, map: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(map)) {
+    if (typeof value !== 'string') {
+      throw new Error(`${field}[${show(key)}] (${show(value)}) must be a string`);
+    }
+  }
+}
+
+function intOrString(value: number | string): k8s.IntOrString {
+  return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}
+
+/** A path below the output directory: relative, no `..`, no empty segment. */
+export function checkRelativeDirectory(field: string, value: string): void {
+  const parts = typeof value === 'string' ? value.split('/') : [];
+  if (parts.length === 0 || parts.some(p => p === '' || p === '.' || p === '..' || !/^[A-Za-z0-9._-]+$/.test(p))) {
+    throw new Error(`${field} (${show(value)}) must be a relative path below the output directory: segments of letters, digits, '.', '_' or '-', no '..' and no leading '/'`);
+  }
+}

@@ -1,0 +1,136 @@
+/** `spec.podManagementPolicy`. */
+export enum PodManagementPolicy {
+  /** Create pods in order and wait for each to be Ready (the Kubernetes default). */
+  ORDERED_READY = 'OrderedReady',
+  /** Create and delete pods in parallel. */
+  PARALLEL = 'Parallel',
+}
+
+/** `persistentVolumeClaimRetentionPolicy` values. */
+export enum PvcRetention {
+  /** Keep the claims (the Kubernetes default). */
+  RETAIN = 'Retain',
+  /** Delete the claims. */
+  DELETE = 'Delete',
+}
+
+/** A network protocol. */
+export enum Protocol {
+  /** TCP (the Kubernetes default). */
+  TCP = 'TCP',
+  /** UDP. */
+  UDP = 'UDP',
+  /** SCTP. */
+  SCTP = 'SCTP',
+}
+
+/** `imagePullPolicy`. */
+export enum ImagePullPolicy {
+  /** Always pull. */
+  ALWAYS = 'Always',
+  /** Pull when the image is not on the node. */
+  IF_NOT_PRESENT = 'IfNotPresent',
+  /** Never pull. */
+  NEVER = 'Never',
+}
+
+/** Access modes of a persistent volume claim. */
+export enum AccessMode {
+  /** Read-write by one node. */
+  READ_WRITE_ONCE = 'ReadWriteOnce',
+  /** Read-only by many nodes. */
+  READ_ONLY_MANY = 'ReadOnlyMany',
+  /** Read-write by many nodes. */
+  READ_WRITE_MANY = 'ReadWriteMany',
+  /** Read-write by one pod. */
+  READ_WRITE_ONCE_POD = 'ReadWriteOncePod',
+}
+
+/** `persistentVolumeClaimRetentionPolicy` of a StatefulSet. */
+export interface PvcRetentionPolicy {
+  /**
+   * What happens to the claims when the StatefulSet is deleted.
+   * @default PvcRetention.RETAIN
+   */
+  readonly whenDeleted?: PvcRetention;
+  /**
+   * What happens to the claims of pods removed by a scale-down.
+   * @default PvcRetention.RETAIN
+   */
+  readonly whenScaled?: PvcRetention;
+}
+
+/** A port of the headless Service. */
+export interface ServicePort {
+  /** The port name (an IANA service name). Required: the Service's ports are always named. */
+  readonly name: string;
+  /** The port number. */
+  readonly port: number;
+  /**
+   * The container port: a number, or the name of a container port (`targetPortName`).
+   * @default - the same as `port`
+   */
+  readonly targetPort?: number;
+  /**
+   * The name of a container port to target instead of a number.
+   * @default - `targetPort`
+   */
+  readonly targetPortName?: string;
+  /**
+   * The protocol.
+   * @default Protocol.TCP
+   */
+  readonly protocol?: Protocol;
+}
+
+/** The headless Service bound to the StatefulSet by `serviceName`. */
+export interface HeadlessServiceOptions {
+  /**
+   * The Service name (a DNS-1035 label): it names the pods' DNS domain.
+   * @default - the StatefulSet name
+   */
+  readonly name?: string;
+  /**
+   * The Service ports.
+   * @default - one port for each named container port: same number, same name, targetPort the name
+   */
+  readonly ports?: ServicePort[];
+  /**
+   * Publish DNS records for pods that are not ready, so peers can find each other while they start.
+   * @default false
+   */
+  readonly publishNotReadyAddresses?: boolean;
+  /**
+   * Extra Service labels.
+   * @default - the app's `labels`
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Service annotations.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+/** A claim template: each pod gets its own PersistentVolumeClaim `<name>-<statefulset>-<ordinal>`. */
+export interface VolumeClaimTemplate {
+  /** The claim name (a DNS-1123 label); mount it in a container under this name. */
+  readonly name: string;
+  /** The requested size, a quantity such as `1Gi`. */
+  readonly storage: string;
+  /**
+   * The access modes.
+   * @default [AccessMode.READ_WRITE_ONCE]
+   */
+  readonly accessModes?: AccessMode[];
+  /**
+   * The storage class.
+   * @default - the cluster's default storage class
+   */
+  readonly storageClassName?: string;
+  /**
+   * Labels of the claims.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+}

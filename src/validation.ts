@@ -1,0 +1,100 @@
+/**
+ * Input checks shared by the constructs. Each throws a plain `Error` whose message names the field,
+ * shows the value and says what is allowed: `replicas (-1) must be an integer >= 0`.
+ *
+ * The rules mirror the Kubernetes API server's (k8s.io/apimachinery/pkg/util/validation) so that a bad
+ * value fails at synth, not when Argo CD or Flux applies the manifest.
+ */
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** resource.Quantity: a signed decimal number with an optional binary, decimal or exponent suffix */
+const QUANTITY = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+
+/** Show a value in an error message the way a reader expects it. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value);
+  }
+  if (value === undefined) {
+    return 'undefined';
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** A DNS-1123 label: lowercase alphanumerics and '-', at most 63 characters. */
+export function checkDnsLabel(field: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 63 || !DNS1123_LABEL.test(value)) {
+    throw new Error(`${field} (${show(value)}) must be a DNS-1123 label: at most 63 lowercase alphanumeric characters or '-', starting and ending with an alphanumeric character`);
+  }
+}
+
+/** A DNS-1123 subdomain: labels separated by '.', at most 253 characters. */
+export function checkDnsSubdomain(field: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    throw new Error(`${field} (${show(value)}) must be a DNS-1123 subdomain: at most 253 lowercase alphanumeric characters, '-' or '.', starting and ending with an alphanumeric character`);
+  }
+}
+
+/** A DNS-1035 label (Service names): like a DNS-1123 label but starting with a letter. */
+export function checkDns1035Label(field: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 63 || !DNS1035_LABEL.test(value)) {
+    throw new Error(`${field} (${show(value)}) must be a DNS-1035 label: at most 63 lowercase alphanumeric characters or '-', starting with a letter and ending with an alphanumeric character`);
+  }
+}
+
+/** An IANA service name (port names): at most 15 characters, at least one letter, no '--'. */
+export function checkPortName(field: string, value: string): void {
+  const ok = typeof value === 'string' && value.length > 0 && value.length <= 15 &&
+    IANA_SVC_NAME.test(value) && /[a-z]/.test(value) && !value.includes('--');
+  if (!ok) {
+    throw new Error(`${field} (${show(value)}) must be an IANA service name: 1 to 15 lowercase alphanumeric characters or '-', with at least one letter, no '--', starting and ending with an alphanumeric character`);
+  }
+}
+
+/** A label key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
+export function checkLabelKey(field: string, key: string): void {
+  const slash = key.indexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
+  if (!prefixOk || name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
+    throw new Error(`${field} key (${show(key)}) must be a label key: an optional DNS subdomain prefix and '/', then at most 63 alphanumeric characters, '-', '_' or '.', starting and ending with an alphanumeric character`);
+  }
+}
+
+/** Every key and value of a label map. */
+export function checkLabels(field: string, labels: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(labels)) {
+    checkLabelKey(field, key);
+    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+      throw new Error(`${field}[${show(key)}] (${show(value)}) must be a label value: at most 63 alphanumeric characters, '-', '_' or '.', starting and ending with an alphanumeric character, or empty`);
+    }
+  }
+}
+
+/** An integer within [min, max]. */
+export function checkInteger(field: string, value: number, min: number, max: number = 2147483647): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === 2147483647 ? `>= ${min}` : `between ${min} and ${max}`;
+    throw new Error(`${field} (${show(value)}) must be an integer ${range}`);
+  }
+}
+
+/** A Kubernetes resource quantity such as `1Gi`, `500m` or `2`. */
+export function checkQuantity(field: string, value: string): void {
+  if (typeof value !== 'string' || !QUANTITY.test(value)) {
+    throw new Error(`${field} (${show(value)}) must be a Kubernetes quantity such as "1Gi", "500Mi", "250m" or "2"`);
+  }
+}
+
+/** One of a closed set of strings. */
+export function checkOneOf(field: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(value)) {
+    throw new Error(`${field} (${show(value)}) must be one of ${allowed.map(a => JSON.stringify(a)).join(', ')}`);
+  }
+}
