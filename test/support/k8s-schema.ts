@@ -1,0 +1,54 @@
+import * as path from 'path';
+import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { Service } from 'kubernetes-models/v1';
+import * as ts from 'typescript';
+
+/**
+ * Validate emitted objects against the Kubernetes API schema in two ways:
+ * 1. kubernetes-models' validators: types, enums, required fields, formats;
+ * 2. the TypeScript compiler's excess-property check against kubernetes-models' interfaces, which refuses
+ *    any field the API does not define, at any depth (the validators in 1 let unknown fields through).
+ * Returns the problems found; an empty list means valid.
+ */
+const MODELS: { [gvk: string]: { module: string; iface: string; validate: (o: any) => void } } = {
+  'apps/v1/StatefulSet': { module: 'kubernetes-models/apps/v1/StatefulSet', iface: 'IStatefulSet', validate: o => new StatefulSet(o).validate() },
+  'v1/Service': { module: 'kubernetes-models/v1/Service', iface: 'IService', validate: o => new Service(o).validate() },
+};
+
+const VIRTUAL = path.join(__dirname, '__schema_check__.ts');
+
+export function schemaProblems(objects: any[]): string[] {
+  const problems: string[] = [];
+  const imports = new Set<string>();
+  const decls: string[] = [];
+  objects.forEach((obj, i) => {
+    const gvk = `${obj.apiVersion}/${obj.kind}`;
+    const model = MODELS[gvk];
+    if (!model) {
+      problems.push(`object ${i}: no schema for ${gvk}`);
+      return;
+    }
+    try {
+      model.validate(obj);
+    } catch (e) {
+      problems.push(`${gvk} ${obj.metadata?.name}: ${(e as Error).message}`);
+    }
+    imports.add(`import { ${model.iface} } from '${model.module}';`);
+    decls.push(`export const o${i}: ${model.iface} = ${JSON.stringify(obj)};`);
+  });
+  if (decls.length === 0) {
+    return problems;
+  }
+  const source = [...imports, ...decls].join('\n');
+  const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, types: [] };
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile;
+  host.getSourceFile = (file, lang, ...rest) => (file === VIRTUAL ? ts.createSourceFile(file, source, lang) : getSourceFile(file, lang, ...rest));
+  const fileExists = host.fileExists;
+  host.fileExists = f => f === VIRTUAL || fileExists(f);
+  const program = ts.createProgram([VIRTUAL], options, host);
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    problems.push(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  }
+  return problems;
+}

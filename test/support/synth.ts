@@ -1,0 +1,33 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { StagedApp, StatefulApp, StatefulAppProps } from '../../src';
+
+/** A fresh temporary directory. */
+export function tempDir(prefix = 'staged-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Every file below `dir`, relative path -> content, sorted by path. */
+export function readTree(dir: string): { [file: string]: string } {
+  const out: { [file: string]: string } = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf-8');
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** One StatefulApp in one chart of a StagedApp writing to a temporary directory. */
+export function stagedApp(props: StatefulAppProps, options: { id?: string; namespace?: string; outdir?: string } = {}) {
+  const outdir = options.outdir ?? tempDir();
+  const app = new StagedApp({ outdir });
+  const chart = new Chart(app, 'chart', { namespace: options.namespace });
+  const sts = new StatefulApp(chart, options.id ?? 'app', props);
+  return { app, chart, sts, outdir };
+}
