@@ -1,0 +1,30 @@
+import { Testing } from 'cdk8s';
+import { StagedHoldChart } from './chart';
+import { schemaProblems } from '../../test/support/k8s-schema';
+
+describe('examples/staged-hold (seed 000)', () => {
+  const chart = new StagedHoldChart(Testing.app(), 'staged-hold');
+  const objects = Testing.synth(chart);
+
+  test('StatefulSet myapp, 3 replicas, the new template held', () => {
+    const sts = objects.find(o => o.kind === 'StatefulSet');
+    expect(sts.metadata.name).toBe('myapp');
+    expect(sts.spec.replicas).toBe(3);
+    expect(sts.spec.template.spec.containers[0].image).toBe('ikubernetes/myapp:v2');
+    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 2147483647 } });
+    expect(schemaProblems(objects)).toEqual([]);
+  });
+
+  test('hold, then complete releases every pod', () => {
+    expect(chart.app.stages!.map(s => [s.directory, s.partition, s.updatedOrdinals])).toEqual([
+      ['stages/00-hold', 2147483647, []],
+      ['stages/01-complete', 0, [0, 1, 2]],
+    ]);
+    expect(chart.app.activeStage).toBe('hold');
+  });
+
+  test('releasing is choosing the complete stage', () => {
+    const released = new StagedHoldChart(Testing.app(), 'staged-hold', 'complete');
+    expect(released.app.activeStage).toBe('complete');
+  });
+});
