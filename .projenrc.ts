@@ -36,6 +36,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   jest: true,
   jestOptions: {
+    // jest 30 needs unrs-resolver's platform binaries, which this registry lacks for other platforms, so
+    // `npm ci` would refuse the lock file; jest 29 is what ts-jest 29 is made for
+    jestVersion: '^29',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: [
