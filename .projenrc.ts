@@ -23,6 +23,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@2.207.60',
     'kubernetes-models@^4.5.1',
     'fast-check@^4.0.0',
+    // a peer of ts-jest that npm does not hoist on its own
+    'jest-util@^29',
   ],
 
   // no GitHub workflows, release or lint machinery: CI is .ci/run
