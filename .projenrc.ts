@@ -55,6 +55,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: {},
   },
   gitignore: ['/dist-packages/', '.staged-tmp-*'],
+  // the command line, compiled by jsii into lib/ (no ts-node at run time)
+  bin: { 'cdk8s-staged': 'lib/cli/main.js' },
 });
 
 // the synthesized examples in dist/ are committed: a test fails when a fresh synth differs

@@ -1,11 +1,12 @@
-// The app that `cdk8s synth` runs (see cdk8s.yaml): every example, into dist/.
+// The app that `cdk8s synth` runs (see cdk8s.yaml): every example, into dist/, with the rollout state of
+// each in rollout-state/.
 import { NginxCanaryChart } from './nginx-canary/chart';
 import { StagedHoldChart } from './staged-hold/chart';
 import { WebChart } from './web/chart';
-import { StagedApp } from '../src';
+import { StagedApp, StagedAppProps } from '../src';
 
-export function buildExamples(outdir?: string): StagedApp {
-  const app = new StagedApp(outdir === undefined ? {} : { outdir });
+export function buildExamples(props: StagedAppProps = {}): StagedApp {
+  const app = new StagedApp(props);
   new WebChart(app, 'web');
   new NginxCanaryChart(app, 'nginx-canary');
   new StagedHoldChart(app, 'staged-hold');

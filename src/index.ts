@@ -5,3 +5,4 @@ export * from './stateful/update-strategy';
 export * from './stateful/container';
 export * from './stateful/stateful-app';
 export * from './output/staged-app';
+export * from './cli/rollout-directory';

@@ -1,26 +1,49 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { buildExamples } from '../examples/main';
+import { replayHistory } from '../examples/history';
 import { readTree, tempDir } from './support/synth';
 import { byKindName, kustomizeBuild } from './support/kustomize';
 
-const committed = path.join(__dirname, '..', 'dist');
+const repo = path.join(__dirname, '..');
+const committed = path.join(repo, 'dist');
+const committedState = path.join(repo, 'rollout-state');
 
-describe('the committed dist/', () => {
-  test('equals a fresh synth of the examples, byte for byte', () => {
-    const outdir = tempDir();
-    buildExamples(outdir).synth();
+describe('the committed dist/ and rollout-state/', () => {
+  test('dist/ equals a fresh synth of the examples, byte for byte', () => {
+    const outdir = path.join(tempDir(), 'dist');
+    buildExamples({ outdir, stateDirectory: committedState, readOnlyState: true, committedOutdir: committed }).synth();
     const fresh = readTree(outdir);
     expect(Object.keys(fresh).length).toBe(27);
     expect(readTree(committed)).toEqual(fresh);
   });
 
+  test('a synth that writes state leaves the committed state files byte-identical', () => {
+    const root = tempDir();
+    fs.cpSync(committedState, path.join(root, 'rollout-state'), { recursive: true });
+    buildExamples({ outdir: path.join(root, 'dist'), stateDirectory: path.join(root, 'rollout-state') }).synth();
+    expect(readTree(path.join(root, 'rollout-state'))).toEqual(readTree(committedState));
+    expect(Object.keys(readTree(committedState))).toEqual(['myapp.json', 'nginx-statefulset.json', 'web.json']);
+  });
+
+  test('replaying the examples\' history gives the committed trees and states', () => {
+    const root = tempDir();
+    replayHistory(root);
+    for (const app of ['nginx-statefulset', 'myapp']) {
+      expect(readTree(path.join(root, 'dist', app))).toEqual(readTree(path.join(committed, app)));
+      expect(fs.readFileSync(path.join(root, 'rollout-state', `${app}.json`), 'utf-8'))
+        .toBe(fs.readFileSync(path.join(committedState, `${app}.json`), 'utf-8'));
+    }
+  });
+
   test.each([
-    ['web', 'stages/00-hold', 2147483647],
-    ['nginx-statefulset', 'stages/01-canary', 2],
-    ['myapp', 'stages/00-hold', 2147483647],
-  ])('dist/%s builds with kustomize at its active stage %s', (dir, _stage, partition) => {
+    ['web', 2147483647, 'registry.k8s.io/nginx-slim:0.8'],
+    ['nginx-statefulset', 2, 'nginx:1.26.1'],
+    ['myapp', 2147483647, 'ikubernetes/myapp:v2'],
+  ])('dist/%s builds with kustomize at its active stage: partition %d, image %s', (dir, partition, image) => {
     const built = byKindName(kustomizeBuild(path.join(committed, dir)));
     const sts = Object.values(built).find((o: any) => o.kind === 'StatefulSet') as any;
     expect(sts.spec.updateStrategy.rollingUpdate.partition).toBe(partition);
+    expect(sts.spec.template.spec.containers[0].image).toBe(image);
   });
 });

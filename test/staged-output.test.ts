@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { RolloutPlan, StagedApp, StageSize, StatefulApp, StatefulAppProps, StatefulSetUpdateStrategy } from '../src';
-import { writeTreesAtomically } from '../src/output/atomic-write';
+import { writeAtomically } from '../src/output/atomic-write';
+import { templateRevision } from '../src/rollout/revision';
 import { schemaProblems } from './support/k8s-schema';
 import { byKindName, kustomizeBuild } from './support/kustomize';
 import { readTree, stagedApp, tempDir } from './support/synth';
@@ -34,9 +35,11 @@ function controllerUpdated(sts: any): number[] {
 
 describe('staged output', () => {
   test('the tree has base, one directory per stage, the root, plan.json and PLAN.md', () => {
-    const { app, outdir } = stagedApp({ ...base, rollout: { plan: RolloutPlan.canary() } }, { namespace: 'shop' });
+    const { app, outdir, sts } = stagedApp({ ...base, rollout: { plan: RolloutPlan.canary() } }, { namespace: 'shop' });
     app.synth();
     const tree = readTree(path.join(outdir, 'web'));
+    const revision = templateRevision(sts.statefulSet.toJson().spec.template);
+    expect(revision).toMatch(/^[0-9a-f]{10}$/);
     expect(Object.keys(tree)).toEqual([
       'base/kustomization.yaml',
       'base/service-web.yaml',
@@ -93,8 +96,12 @@ describe('staged output', () => {
       serviceName: 'web',
       replicas: 5,
       ordinalsStart: 0,
-      images: { nginx: 'nginx:1.26.1' },
+      stable: null,
+      candidate: { revision, images: { nginx: 'nginx:1.26.1' } },
       activeStage: 'hold',
+      pinned: false,
+      stateFile: '../../rollout-state/web.json',
+      notes: ['First synth: the stable revision is unknown. At hold, running pods keep their revision; a new StatefulSet creates every pod at the candidate.'],
       stages: [
         { index: 0, name: 'hold', directory: 'stages/00-hold', size: 'hold', partition: 2147483647, updatedOrdinals: [], updatedPods: [] },
         { index: 1, name: 'canary', directory: 'stages/01-canary', size: '1 pod', partition: 4, updatedOrdinals: [4], updatedPods: ['web-4'] },
@@ -105,8 +112,9 @@ describe('staged output', () => {
   });
 
   test('PLAN.md has the table of pods per stage, the active stage marked, and a Mermaid picture', () => {
-    const { app, outdir } = stagedApp({ ...base, replicas: 3, ordinalsStart: 1, rollout: { plan: RolloutPlan.canary(), activeStage: 'canary' } });
+    const { app, outdir, sts } = stagedApp({ ...base, replicas: 3, ordinalsStart: 1, rollout: { plan: RolloutPlan.canary(), activeStage: 'canary' } });
     app.synth();
+    const revision = templateRevision(sts.statefulSet.toJson().spec.template);
     expect(fs.readFileSync(path.join(outdir, 'web', 'PLAN.md'), 'utf-8')).toBe([
       '# Rollout plan: web',
       '',
@@ -114,11 +122,15 @@ describe('staged output', () => {
       '',
       'StatefulSet `web` (no namespace: the GitOps agent\'s destination namespace applies), 3 replicas, pods `web-1` to `web-3`, headless Service `web`.',
       '',
-      'New revision: `nginx` = `nginx:1.26.1`.',
+      '- old = stable revision: unknown (first synth)',
+      `- new = candidate revision: \`${revision}\` (\`nginx\` = \`nginx:1.26.1\`)`,
+      '',
       'A pod runs the new revision when its ordinal >= ordinals.start + partition.',
       '',
-      '**Active stage: `01-canary`** (partition 2, 1 of 3 pods on the new revision).',
-      'Next: `02-percent-50`: change `resources` in `kustomization.yaml` to `stages/02-percent-50`.',
+      '> First synth: the stable revision is unknown. At hold, running pods keep their revision; a new StatefulSet creates every pod at the candidate.',
+      '',
+      '**Active stage: `01-canary`** (partition 2, 1 of 3 pods on the new revision), pinned in code by `rollout.activeStage`.',
+      'Next: `02-percent-50`: `cdk8s-staged promote` changes `resources` in `kustomization.yaml` to `stages/02-percent-50`.',
       '',
       '| stage | partition | web-1 | web-2 | web-3 |',
       '| --- | --- | --- | --- | --- |',
@@ -198,45 +210,55 @@ describe('staged output', () => {
 });
 
 describe('nothing half-written', () => {
+  /** A committed tree and state under root: root/dist/web and root/rollout-state/web.json. */
   function previousTree() {
-    const outdir = tempDir();
+    const root = tempDir();
+    const outdir = path.join(root, 'dist');
     stagedApp({ ...base, rollout: { plan: RolloutPlan.canary() } }, { outdir }).app.synth();
-    return { outdir, before: readTree(outdir) };
+    const before = readTree(root);
+    expect(Object.keys(before).length).toBe(11);
+    return { root, outdir, before };
   }
 
   test('fails two rollouts in one directory and writes nothing', () => {
-    const { outdir, before } = previousTree();
-    const app = new StagedApp({ outdir });
+    const { root, outdir, before } = previousTree();
+    const app = new StagedApp({ outdir, stateDirectory: path.join(root, 'rollout-state') });
     const chart = new Chart(app, 'c');
     new StatefulApp(chart, 'a', { ...base, name: 'a', rollout: { plan: RolloutPlan.staged(), directory: 'web' } });
     new StatefulApp(chart, 'b', { ...base, name: 'b', rollout: { plan: RolloutPlan.staged(), directory: 'web/b' } });
     expect(() => app.synth()).toThrow(new Error('rollout directory ("web") overlaps rollout directory ("web/b"): each rollout needs its own directory'));
-    expect(readTree(outdir)).toEqual(before);
+    expect(readTree(root)).toEqual(before);
   });
 
   test('fails a validation error at synth and writes nothing', () => {
-    const { outdir, before } = previousTree();
+    const { root, outdir, before } = previousTree();
     const { app, sts } = stagedApp({ ...base, containers: [{ name: 'other', image: 'nginx:2' }], rollout: { plan: RolloutPlan.staged() } }, { outdir });
     sts.node.addValidation({ validate: () => ['replicas must match the quorum'] });
     expect(() => app.synth()).toThrow(new Error('Validation failed with the following errors:\n  [chart/app] replicas must match the quorum'));
-    expect(readTree(outdir)).toEqual(before);
+    expect(readTree(root)).toEqual(before);
   });
 
-  test('a write that fails in the middle (a full disk) leaves the previous tree intact', () => {
-    const { outdir, before } = previousTree();
+  test.each([
+    ['the 4th write (inside the tree)', 4],
+    ['the last write (the state file)', 11],
+  ])('a write that fails at %s (a full disk) leaves the previous tree and state intact', (_name, failAt) => {
+    const { root, outdir, before } = previousTree();
     const { app } = stagedApp({ ...base, containers: [{ name: 'nginx', image: 'nginx:9' }], rollout: { plan: RolloutPlan.canary() } }, { outdir });
     const files = app.renderFiles();
     let writes = 0;
     const failing = {
       writeFileSync: (file: string, data: string) => {
-        if (++writes === 4) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        if (++writes === failAt) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
         fs.writeFileSync(file, data);
       },
     };
-    const trees = Object.entries(files).map(([directory, f]) => ({ directory, files: new Map(Object.entries(f)) }));
-    expect(() => writeTreesAtomically(outdir, trees, failing)).toThrow('ENOSPC: no space left on device, write');
-    expect(writes).toBe(4);
-    expect(readTree(outdir)).toEqual(before);
+    const trees = Object.entries(files).map(([directory, f]) => ({ directory: path.join(outdir, directory), files: new Map(Object.entries(f)) }));
+    expect(trees[0].files.size).toBe(10);
+    expect(() => writeAtomically(trees, [{ path: path.join(root, 'rollout-state', 'web.json'), content: '{}' }], failing))
+      .toThrow('ENOSPC: no space left on device, write');
+    expect(writes).toBe(failAt);
+    expect(readTree(root)).toEqual(before);
     expect(fs.readdirSync(outdir)).toEqual(['web']);
+    expect(fs.readdirSync(path.join(root, 'rollout-state'))).toEqual(['web.json']);
   });
 });

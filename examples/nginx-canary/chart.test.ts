@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { NginxCanaryChart } from './chart';
+import { NginxCanaryChart, OLD_IMAGE } from './chart';
 import { schemaProblems } from '../../test/support/k8s-schema';
 
 describe('examples/nginx-canary (seed 002)', () => {
@@ -21,13 +21,18 @@ describe('examples/nginx-canary (seed 002)', () => {
     expect(schemaProblems(objects)).toEqual([]);
   });
 
-  test('stages hold -> partition 2 -> 1 -> 0, canary active', () => {
+  test('the image before the canary was nginx:1.25.4', () => {
+    const before = Testing.synth(new NginxCanaryChart(Testing.app(), 'nginx-canary', OLD_IMAGE));
+    expect(before.find(o => o.kind === 'StatefulSet').spec.template.spec.containers[0].image).toBe('nginx:1.25.4');
+  });
+
+  test('stages hold -> partition 2 -> 1 -> 0, not pinned in code', () => {
     expect(chart.app.stages!.map(s => [s.name, s.partition, s.updatedOrdinals])).toEqual([
       ['hold', 2147483647, []],
       ['canary', 2, [2, 3, 4]],
       ['widen', 1, [1, 2, 3, 4]],
       ['complete', 0, [0, 1, 2, 3, 4]],
     ]);
-    expect(chart.app.activeStage).toBe('canary');
+    expect(chart.app.pinnedStage).toBeUndefined();
   });
 });

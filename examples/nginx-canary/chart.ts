@@ -3,17 +3,20 @@ import { Construct } from 'constructs';
 // In your own app: import { ... } from 'cdk8s-staged-rollout';
 import { RolloutPlan, StageSize, StatefulApp } from '../../src';
 
-/** The image the canary releases; the pods ran `nginx:1.25.4` before (seed 002). */
+/** The image the pods ran before (seed 002). */
+export const OLD_IMAGE = 'nginx:1.25.4';
+/** The image the canary releases. */
 export const NEW_IMAGE = 'nginx:1.26.1';
 
 /**
  * Seed 002, a partition canary: five pods move from `nginx:1.25.4` to `nginx:1.26.1` in the stages
- * hold -> partition 2 -> partition 1 -> complete (partition 0). The canary stage is active.
+ * hold -> canary (partition 2) -> widen (partition 1) -> complete (partition 0). The committed rollout
+ * state (rollout-state/nginx-statefulset.json) has it at the canary stage; `history.ts` replays how.
  */
 export class NginxCanaryChart extends Chart {
   public readonly app: StatefulApp;
 
-  public constructor(scope: Construct, id: string, activeStage: string = 'canary') {
+  public constructor(scope: Construct, id: string, image: string = NEW_IMAGE) {
     super(scope, id);
     this.app = new StatefulApp(this, 'nginx-statefulset', {
       replicas: 5,
@@ -21,7 +24,7 @@ export class NginxCanaryChart extends Chart {
       service: { name: 'nginx-stateful-service', ports: [{ name: 'web-port', port: 80 }] },
       containers: [{
         name: 'nginx-container',
-        image: NEW_IMAGE,
+        image,
         ports: [{ name: 'web-port', containerPort: 80 }],
       }],
       rollout: {
@@ -29,7 +32,6 @@ export class NginxCanaryChart extends Chart {
           { name: 'canary', size: StageSize.pods(3) },
           { name: 'widen', size: StageSize.pods(4) },
         ]),
-        activeStage,
       },
     });
   }

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { StagedHoldChart } from './chart';
+import { OLD_IMAGE, StagedHoldChart } from './chart';
 import { schemaProblems } from '../../test/support/k8s-schema';
 
 describe('examples/staged-hold (seed 000)', () => {
@@ -20,11 +20,11 @@ describe('examples/staged-hold (seed 000)', () => {
       ['stages/00-hold', 2147483647, []],
       ['stages/01-complete', 0, [0, 1, 2]],
     ]);
-    expect(chart.app.activeStage).toBe('hold');
+    expect(chart.app.pinnedStage).toBeUndefined();
   });
 
-  test('releasing is choosing the complete stage', () => {
-    const released = new StagedHoldChart(Testing.app(), 'staged-hold', 'complete');
-    expect(released.app.activeStage).toBe('complete');
+  test('the release before ran ikubernetes/myapp:v1', () => {
+    const before = Testing.synth(new StagedHoldChart(Testing.app(), 'staged-hold', OLD_IMAGE));
+    expect(before.find(o => o.kind === 'StatefulSet').spec.template.spec.containers[0].image).toBe('ikubernetes/myapp:v1');
   });
 });

@@ -51,6 +51,6 @@ describe('examples/web (seed 001)', () => {
       ['stages/01-canary', 1, [1]],
       ['stages/02-complete', 0, [0, 1]],
     ]);
-    expect(chart.app.activeStage).toBe('hold');
+    expect(chart.app.pinnedStage).toBeUndefined();
   });
 });

@@ -1,12 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** A directory tree to put in place whole. */
+/** A directory the library owns, replaced whole. */
 export interface TreeToWrite {
-  /** Relative to the output directory. */
+  /** Absolute path of the directory. */
   readonly directory: string;
   /** File path relative to `directory` -> content. */
   readonly files: Map<string, string>;
+}
+
+/** One file, replaced whole (a chart manifest, a rollout state file, a promoted root). */
+export interface FileToWrite {
+  /** Absolute path. */
+  readonly path: string;
+  readonly content: string;
 }
 
 /** Injected in tests to simulate a failing disk. */
@@ -17,26 +24,33 @@ export interface FileSystemOps {
 const realFs: FileSystemOps = { writeFileSync: (file, data) => fs.writeFileSync(file, data) };
 
 /**
- * Write each tree to a temporary directory beside its target, then move it into place.
+ * Put trees and files in place so that a failure leaves the previous ones untouched.
  *
- * Every tree is written in full before any is moved, so a failure while writing (an exception, a full
- * disk) leaves every previous tree untouched and removes the temporary directories. The moves are
- * renames within one file system. A rollout directory belongs to the library: it is replaced whole.
+ * Everything is first written to temporary siblings (`.staged-tmp-*`); only when every write has
+ * succeeded are they renamed over their targets, trees first, then files. A failure while writing (an
+ * exception, a full disk) removes the temporary copies and changes nothing else. Renames stay within one
+ * directory, so they do not copy data. Nothing outside the named trees and files is touched.
  */
-export function writeTreesAtomically(outdir: string, trees: TreeToWrite[], ops: FileSystemOps = realFs): void {
+export function writeAtomically(trees: TreeToWrite[], files: FileToWrite[], ops: FileSystemOps = realFs): void {
   const staged: Array<{ tmp: string; target: string }> = [];
+  const tmpFor = (target: string) => path.join(path.dirname(target), `.staged-tmp-${process.pid}-${staged.length}-${path.basename(target)}`);
   try {
-    for (const [i, tree] of trees.entries()) {
-      const target = path.join(outdir, tree.directory);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const tmp = path.join(path.dirname(target), `.staged-tmp-${process.pid}-${i}-${path.basename(target)}`);
+    for (const tree of trees) {
+      fs.mkdirSync(path.dirname(tree.directory), { recursive: true });
+      const tmp = tmpFor(tree.directory);
       fs.rmSync(tmp, { recursive: true, force: true });
-      staged.push({ tmp, target });
+      staged.push({ tmp, target: tree.directory });
       for (const [file, content] of tree.files) {
         const full = path.join(tmp, file);
         fs.mkdirSync(path.dirname(full), { recursive: true });
         ops.writeFileSync(full, content);
       }
+    }
+    for (const file of files) {
+      fs.mkdirSync(path.dirname(file.path), { recursive: true });
+      const tmp = tmpFor(file.path);
+      staged.push({ tmp, target: file.path });
+      ops.writeFileSync(tmp, file.content);
     }
   } catch (err) {
     for (const s of staged) {
@@ -46,7 +60,8 @@ export function writeTreesAtomically(outdir: string, trees: TreeToWrite[], ops: 
   }
   for (const s of staged) {
     const old = `${s.tmp}-old`;
-    if (fs.existsSync(s.target)) {
+    const isDir = fs.existsSync(s.target) && fs.statSync(s.target).isDirectory();
+    if (isDir) {
       fs.renameSync(s.target, old);
     }
     fs.renameSync(s.tmp, s.target);

@@ -34,6 +34,6 @@ export function rootKustomization(activeDirectory: string): string {
 
 /** The directory the root kustomization selects, or undefined when it is not one this tool writes. */
 export function parseActiveDirectory(text: string): string | undefined {
-  const match = /^resources:\n- (stages\/[^\n]+)\n/m.exec(text);
+  const match = /^resources:\n *- (stages\/[^\s]+)\n(?![ -])/m.exec(text);
   return match?.[1];
 }

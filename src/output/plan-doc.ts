@@ -1,7 +1,17 @@
 import { StagedSource } from './staged-source';
 import { ResolvedStage } from '../rollout/plan';
+import { RolloutState } from '../rollout/state';
 
-/** The machine-readable plan, `plan.json`. */
+/** A revision as plan.json shows it. */
+export interface PlanRevision {
+  readonly revision: string;
+  readonly images: { [container: string]: string };
+}
+
+/** One stage in plan.json. */
+export type PlanStage = ResolvedStage & { readonly updatedPods: string[] };
+
+/** The machine-readable plan, `plan.json`. Everything PLAN.md shows comes from here. */
 export interface PlanDocument {
   readonly schemaVersion: number;
   readonly kind: string;
@@ -10,13 +20,22 @@ export interface PlanDocument {
   readonly serviceName: string;
   readonly replicas: number;
   readonly ordinalsStart: number;
-  readonly images: { [container: string]: string };
+  /** The template every pod ran before this rollout; null when unknown (first synth). */
+  readonly stable: PlanRevision | null;
+  /** The template in base/. */
+  readonly candidate: PlanRevision;
   readonly activeStage: string;
-  readonly stages: Array<ResolvedStage & { readonly updatedPods: string[] }>;
+  /** True when the stage is pinned in code (`rollout.activeStage`). */
+  readonly pinned: boolean;
+  /** The rollout state file, relative to this directory. */
+  readonly stateFile: string;
+  /** What the last synth, promotion or abort changed, for a reviewer. */
+  readonly notes: string[];
+  readonly stages: PlanStage[];
 }
 
-/** Build `plan.json` from a staged source. */
-export function planDocument(source: StagedSource): PlanDocument {
+/** Build `plan.json` from a staged source and its state. */
+export function planDocument(source: StagedSource, state: Omit<RolloutState, 'treeDigest'>, stateFile: string): PlanDocument {
   return {
     schemaVersion: 1,
     kind: source.target.kind,
@@ -25,8 +44,12 @@ export function planDocument(source: StagedSource): PlanDocument {
     serviceName: source.serviceName,
     replicas: source.replicas,
     ordinalsStart: source.ordinalsStart,
-    images: source.images,
-    activeStage: source.activeStage,
+    stable: state.stable && { revision: state.stable.revision, images: state.stable.images },
+    candidate: { revision: state.candidate.revision, images: state.candidate.images },
+    activeStage: state.activeStage,
+    pinned: state.pinned,
+    stateFile,
+    notes: state.notes,
     stages: source.stages.map(s => ({
       index: s.index,
       name: s.name,
@@ -44,7 +67,8 @@ export function planJson(plan: PlanDocument): string {
   return JSON.stringify(plan, undefined, 2) + '\n';
 }
 
-function stageLabel(s: { index: number; name: string; directory: string }): string {
+/** `01-canary` for `stages/01-canary`. */
+export function stageLabel(s: { directory: string }): string {
   return s.directory.slice(s.directory.lastIndexOf('/') + 1);
 }
 
@@ -52,9 +76,28 @@ function partitionText(partition: number, hold: boolean): string {
   return hold ? `${partition} (hold)` : String(partition);
 }
 
+function revisionText(r: PlanRevision | null): string {
+  if (r === null) return 'unknown (first synth)';
+  return `\`${r.revision}\` (${Object.entries(r.images).map(([c, i]) => `\`${c}\` = \`${i}\``).join(', ')})`;
+}
+
+/** The stages x pods table, in Markdown. */
+export function planTable(plan: PlanDocument): string[] {
+  const pods = Array.from({ length: plan.replicas }, (_, i) => plan.ordinalsStart + i);
+  const header = ['stage', 'partition', ...pods.map(o => `${plan.app}-${o}`)];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const s of plan.stages) {
+    const mark = s.name === plan.activeStage ? `**▶ ${stageLabel(s)}** (active)` : stageLabel(s);
+    const cells = pods.map(o => (s.updatedOrdinals.includes(o) ? '**new**' : 'old'));
+    lines.push(`| ${[mark, partitionText(s.partition, s.index === 0), ...cells].join(' | ')} |`);
+  }
+  return lines;
+}
+
 /**
- * `PLAN.md`: for a reviewer of a pull request. A table (one row a stage, one column a pod, cells old or
- * new, the active stage marked) and a Mermaid flowchart that GitHub renders.
+ * `PLAN.md`: for a reviewer of a pull request. The revisions, the notes of the last change, a table (one
+ * row a stage, one column a pod, cells old or new, the active stage marked) and a Mermaid flowchart that
+ * GitHub renders.
  */
 export function planMarkdown(plan: PlanDocument): string {
   const pods = Array.from({ length: plan.replicas }, (_, i) => plan.ordinalsStart + i);
@@ -69,31 +112,29 @@ export function planMarkdown(plan: PlanDocument): string {
   const range = plan.replicas === 0 ? 'no pods' : `pods \`${plan.app}-${pods[0]}\` to \`${plan.app}-${pods[pods.length - 1]}\``;
   lines.push(`${plan.kind} \`${plan.app}\` (${ns}), ${plan.replicas} replicas, ${range}, headless Service \`${plan.serviceName}\`.`);
   lines.push('');
-  lines.push(`New revision: ${Object.entries(plan.images).map(([c, i]) => `\`${c}\` = \`${i}\``).join(', ')}.`);
+  lines.push(`- old = stable revision: ${revisionText(plan.stable)}`);
+  lines.push(`- new = candidate revision: ${revisionText(plan.candidate)}`);
+  lines.push('');
   lines.push('A pod runs the new revision when its ordinal >= ordinals.start + partition.');
   lines.push('');
+  for (const note of plan.notes) {
+    lines.push(`> ${note}`);
+    lines.push('');
+  }
   lines.push(`**Active stage: \`${stageLabel(active)}\`** (partition ${partitionText(active.partition, active.index === 0)}, ` +
-    `${active.updatedOrdinals.length} of ${plan.replicas} pods on the new revision).`);
+    `${active.updatedOrdinals.length} of ${plan.replicas} pods on the new revision)${plan.pinned ? ', pinned in code by `rollout.activeStage`' : ''}.`);
   if (next) {
-    lines.push(`Next: \`${stageLabel(next)}\`: change \`resources\` in \`kustomization.yaml\` to \`${next.directory}\`.`);
+    lines.push(`Next: \`${stageLabel(next)}\`: \`cdk8s-staged promote\` changes \`resources\` in \`kustomization.yaml\` to \`${next.directory}\`.`);
   } else {
     lines.push('The rollout is complete.');
   }
   lines.push('');
-  const header = ['stage', 'partition', ...pods.map(o => `${plan.app}-${o}`)];
-  lines.push(`| ${header.join(' | ')} |`);
-  lines.push(`| ${header.map(() => '---').join(' | ')} |`);
-  for (const s of plan.stages) {
-    const mark = s.name === plan.activeStage ? `**▶ ${stageLabel(s)}** (active)` : stageLabel(s);
-    const cells = pods.map(o => (s.updatedOrdinals.includes(o) ? '**new**' : 'old'));
-    lines.push(`| ${[mark, partitionText(s.partition, s.index === 0), ...cells].join(' | ')} |`);
-  }
+  lines.push(...planTable(plan));
   lines.push('');
   lines.push('```mermaid');
   lines.push('flowchart LR');
   for (const s of plan.stages) {
-    const newPods = s.updatedOrdinals.length;
-    lines.push(`  s${s.index}["${stageLabel(s)}<br/>partition ${s.partition}<br/>${newPods} of ${plan.replicas} new"]`);
+    lines.push(`  s${s.index}["${stageLabel(s)}<br/>partition ${s.partition}<br/>${s.updatedOrdinals.length} of ${plan.replicas} new"]`);
   }
   if (plan.stages.length > 1) {
     lines.push(`  ${plan.stages.map(s => `s${s.index}`).join(' --> ')}`);

@@ -1,85 +1,138 @@
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { TreeToWrite, checkDisjoint, writeTreesAtomically } from './atomic-write';
+import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from './atomic-write';
+import { planDocument } from './plan-doc';
 import { isStagedSourceProvider, StagedSource } from './staged-source';
-import { renderStagedTree } from './tree';
+import { readStateFile, stateFilePath, stateJson } from './state-file';
+import { renderStagedTree, treeDigest } from './tree';
 import { toYamlDocuments } from './yaml';
+import { nextState, RolloutState } from '../rollout/state';
+
+/** Props of `StagedApp`. */
+export interface StagedAppProps extends AppProps {
+  /**
+   * Where the rollout state files live (`<directory>.json` per rollout): outside the output directory,
+   * which `cdk8s synth` deletes before it runs the app. Commit them with the tree.
+   * @default - `rollout-state` in the working directory (beside cdk8s.yaml when run by `cdk8s synth`)
+   */
+  readonly stateDirectory?: string;
+  /**
+   * Read the state files but do not write them: used by `cdk8s-staged` to render the tree the code
+   * would produce and compare it with the committed one.
+   * @default - true when the environment variable CDK8S_STAGED_READ_ONLY_STATE is "1", else false
+   */
+  readonly readOnlyState?: boolean;
+  /**
+   * The output directory the trees are committed in, when they are synthesized elsewhere to be compared
+   * with the committed ones: `plan.json` names the state file relative to the tree's committed place.
+   * @default - the environment variable CDK8S_STAGED_COMMITTED_OUTDIR, else `outdir`
+   */
+  readonly committedOutdir?: string;
+}
+
+/** One rendered rollout: its tree and its next state. */
+interface RenderedRollout {
+  readonly source: StagedSource;
+  readonly tree: TreeToWrite;
+  readonly state: RolloutState;
+  readonly stateFile: string;
+}
 
 /**
- * A cdk8s `App` that writes each staged rollout as a tree of Kustomize directories.
+ * A cdk8s `App` that writes each staged rollout as a tree of Kustomize directories and keeps the rollout
+ * state in Git.
  *
- * `synth()` validates the whole app, renders everything in memory, then writes: for each construct with a
- * rollout (a `StatefulApp` with `rollout`), the directory `<outdir>/<rollout.directory>/` with `base/`,
- * `stages/<NN>-<name>/`, the root `kustomization.yaml`, `plan.json` and `PLAN.md`; for each chart that has
- * other objects, `<outdir>/<chart id>.k8s.yaml` as cdk8s writes it. A failure before or while writing
- * leaves the previous trees on disk untouched.
+ * `synth()` validates the whole app, reads each rollout's state file, works out the next state (a new
+ * template starts at hold; an unchanged one keeps its stage; a revert to the stable template aborts; see
+ * `StatefulAppRolloutOptions`), renders everything in memory, then writes: `<outdir>/<rollout.directory>/`
+ * with `base/`, `stages/<NN>-<name>/`, the root `kustomization.yaml`, `plan.json` and `PLAN.md`; the state
+ * file `<stateDirectory>/<rollout.directory>.json`; and for each chart with other objects
+ * `<outdir>/<chart id>.k8s.yaml`. A refusal or a failure while writing leaves every previous file
+ * untouched.
  */
 export class StagedApp extends App {
-  public constructor(props: AppProps = {}) {
+  /** The absolute directory of the rollout state files. */
+  public readonly stateDirectory: string;
+  private readonly readOnlyState: boolean;
+  private readonly committedOutdir: string;
+
+  public constructor(props: StagedAppProps = {}) {
     super(props);
+    this.stateDirectory = path.resolve(props.stateDirectory ?? 'rollout-state');
+    this.readOnlyState = props.readOnlyState ?? process.env.CDK8S_STAGED_READ_ONLY_STATE === '1';
+    this.committedOutdir = path.resolve(props.committedOutdir ?? process.env.CDK8S_STAGED_COMMITTED_OUTDIR ?? this.outdir);
   }
 
-  /** Render every file of the app in memory: directory -> (relative file -> content). */
+  /** Render every rollout tree in memory: rollout directory -> (relative file -> content). Writes nothing. */
   public renderFiles(): { [directory: string]: { [file: string]: string } } {
     const out: { [directory: string]: { [file: string]: string } } = {};
-    for (const tree of this.renderTrees()) {
-      out[tree.directory] = Object.fromEntries(tree.files);
+    for (const r of this.renderRollouts()) {
+      out[r.source.directory] = Object.fromEntries(r.tree.files);
     }
     return out;
   }
 
   public synth(): void {
-    writeTreesAtomically(this.outdir, this.renderTrees());
+    const rollouts = this.renderRollouts();
+    const files: FileToWrite[] = this.chartManifests(rollouts);
+    if (!this.readOnlyState) {
+      files.push(...rollouts.map(r => ({ path: r.stateFile, content: stateJson(r.state) })));
+    }
+    writeAtomically(rollouts.map(r => r.tree), files);
   }
 
-  private renderTrees(): TreeToWrite[] {
-    const all = this.node.findAll();
-    const errors = all.flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
+  private renderRollouts(): RenderedRollout[] {
+    const errors = this.node.findAll().flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
-    const sources = all.filter(isStagedSourceProvider)
+    const sources = this.node.findAll().filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
       .filter((s): s is StagedSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
+    const outdir = path.resolve(this.outdir);
 
-    const stagedObjects = new Set<IConstruct>();
-    const trees: TreeToWrite[] = sources.map(source => {
-      const objects = apiObjectsBelow(source.owner);
-      objects.forEach(o => stagedObjects.add(o));
-      return { directory: source.directory, files: renderStagedTree(source, objects.map(o => o.toJson())) };
+    return sources.map(source => {
+      const objects = apiObjectsBelow(source.owner).map(o => o.toJson());
+      const sts = objects.find(o => o.kind === source.target.kind && o.metadata?.name === source.app);
+      const stateFile = stateFilePath(this.stateDirectory, source.directory);
+      const previous = readStateFile(stateFile);
+      const next = nextState(previous, {
+        app: source.app,
+        directory: source.directory,
+        statefulSet: sts,
+        stages: source.stages,
+        ordinalsStart: source.ordinalsStart,
+        replicas: source.replicas,
+        pinnedStage: source.pinnedStage,
+        allowSupersede: source.allowSupersede,
+        allowRecreate: source.allowRecreate,
+      });
+      const directory = path.join(outdir, source.directory);
+      const relativeState = path.relative(path.join(this.committedOutdir, source.directory), stateFile).split(path.sep).join('/');
+      const files = renderStagedTree(source, objects, planDocument(source, next, relativeState));
+      const state: RolloutState = { ...next, treeDigest: treeDigest(files) };
+      return { source, tree: { directory, files }, state, stateFile };
     });
+  }
 
+  private chartManifests(rollouts: RenderedRollout[]): FileToWrite[] {
+    const staged = new Set<IConstruct>(rollouts.flatMap(r => apiObjectsBelow(r.source.owner)));
+    const out: FileToWrite[] = [];
     for (const chart of this.charts) {
-      const objects = apiObjectsBelow(chart).filter(o => Chart.of(o) === chart && !stagedObjects.has(o));
+      const objects = apiObjectsBelow(chart).filter(o => Chart.of(o) === chart && !staged.has(o));
       if (objects.length > 0) {
-        const file = `${chart.node.id}${this.outputFileExtension}`;
-        trees.push({ directory: '.', files: new Map([[file, toYamlDocuments(objects.map(o => o.toJson()))]]) });
+        out.push({
+          path: path.join(path.resolve(this.outdir), `${chart.node.id}${this.outputFileExtension}`),
+          content: toYamlDocuments(objects.map(o => o.toJson())),
+        });
       }
     }
-    return mergeRootFiles(trees);
+    return out;
   }
 }
 
 function apiObjectsBelow(scope: IConstruct): ApiObject[] {
   return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-}
-
-/**
- * Chart manifests live directly in the output directory, which is not replaced whole: they are written
- * one by one with the same temporary-then-rename step, as single-file trees.
- */
-function mergeRootFiles(trees: TreeToWrite[]): TreeToWrite[] {
-  const out: TreeToWrite[] = [];
-  for (const tree of trees) {
-    if (tree.directory !== '.') {
-      out.push(tree);
-      continue;
-    }
-    for (const [file, content] of tree.files) {
-      out.push({ directory: path.join('.', file), files: new Map([['', content]]) });
-    }
-  }
-  return out;
 }

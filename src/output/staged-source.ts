@@ -26,9 +26,10 @@ export interface StagedSource {
   readonly replicas: number;
   readonly ordinalsStart: number;
   readonly stages: ResolvedStage[];
-  readonly activeStage: string;
-  /** Container name to image of the pod template: the new revision. */
-  readonly images: { [container: string]: string };
+  /** The stage pinned in code by `rollout.activeStage`, if any. */
+  readonly pinnedStage?: string;
+  readonly allowSupersede: boolean;
+  readonly allowRecreate: boolean;
   readonly target: PatchTarget;
   /** The JSON pointer of the partition field in the workload. */
   readonly partitionPath: string;

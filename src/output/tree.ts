@@ -1,5 +1,6 @@
+import { createHash } from 'crypto';
 import { baseKustomization, rootKustomization, stageKustomization } from './kustomization';
-import { planDocument, planJson, planMarkdown } from './plan-doc';
+import { PlanDocument, planJson, planMarkdown } from './plan-doc';
 import { StagedSource } from './staged-source';
 import { toYaml } from './yaml';
 
@@ -9,11 +10,10 @@ export function objectFileName(obj: any): string {
 }
 
 /**
- * Every file of one rollout tree, relative to its root, in the order they are written:
- * `base/`, `stages/<NN>-<name>/`, the root `kustomization.yaml`, `plan.json` and `PLAN.md`.
- * Pure: the same source and objects give the same bytes.
+ * Every file of one rollout tree, relative to its root: `base/`, `stages/<NN>-<name>/`, the root
+ * `kustomization.yaml`, `plan.json` and `PLAN.md`. Pure: the same input gives the same bytes.
  */
-export function renderStagedTree(source: StagedSource, objects: any[]): Map<string, string> {
+export function renderStagedTree(source: StagedSource, objects: any[], plan: PlanDocument): Map<string, string> {
   const files = new Map<string, string>();
   const names: string[] = [];
   for (const obj of objects) {
@@ -28,10 +28,24 @@ export function renderStagedTree(source: StagedSource, objects: any[]): Map<stri
   for (const stage of source.stages) {
     files.set(`${stage.directory}/kustomization.yaml`, stageKustomization(source.target, source.partitionPath, stage.partition));
   }
-  const active = source.stages.find(s => s.name === source.activeStage)!;
+  writePlanFiles(files, plan);
+  return files;
+}
+
+/** The root kustomization, plan.json and PLAN.md: the files a promotion rewrites. */
+export function writePlanFiles(files: Map<string, string>, plan: PlanDocument): void {
+  const active = plan.stages.find(s => s.name === plan.activeStage)!;
   files.set('kustomization.yaml', rootKustomization(active.directory));
-  const plan = planDocument(source);
   files.set('plan.json', planJson(plan));
   files.set('PLAN.md', planMarkdown(plan));
-  return files;
+}
+
+/** The SHA-256 of a tree: every path and content, in path order. */
+export function treeDigest(files: Map<string, string> | { [file: string]: string }): string {
+  const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
+  const hash = createHash('sha256');
+  for (const [file, content] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    hash.update(file).update('\0').update(content).update('\0');
+  }
+  return `sha256:${hash.digest('hex')}`;
 }

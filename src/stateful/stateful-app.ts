@@ -26,10 +26,25 @@ export interface StatefulAppRolloutOptions {
   /** The stages from hold to complete. */
   readonly plan: RolloutPlan;
   /**
-   * The stage the root `kustomization.yaml` selects.
-   * @default 'hold'
+   * Pin the active stage in code. Without a pin the active stage comes from the rollout state file, which
+   * `cdk8s-staged promote` moves forward; a new template starts at `hold`. With a pin the root selects
+   * this stage whatever the state says, and the CLI refuses to promote.
+   * @default - the stage recorded in the rollout state (`hold` for a new template)
    */
   readonly activeStage?: string;
+  /**
+   * Allow a new template while a rollout is between hold and complete. The pods already on the
+   * candidate move straight to the new template; the others stay on the stable revision.
+   * @default false - such a synth fails and names the pods on each revision
+   */
+  readonly allowSupersede?: boolean;
+  /**
+   * Allow a change of an immutable StatefulSet field (selector, serviceName, podManagementPolicy,
+   * volumeClaimTemplates). The API server rejects it: the StatefulSet must be deleted with
+   * `--cascade=orphan` (or replaced by Flux `force: true`) when the commit syncs; PLAN.md says so.
+   * @default false - such a synth fails with an error that says how to recreate
+   */
+  readonly allowRecreate?: boolean;
   /**
    * The rollout root, relative to the app's output directory.
    * @default - the StatefulSet name
@@ -197,11 +212,12 @@ export class StatefulApp extends Construct {
   public readonly service: k8s.KubeService;
   /** The resolved stages, hold first, when there is a rollout. */
   public readonly stages?: ResolvedStage[];
-  /** The stage the root kustomization selects, when there is a rollout. */
-  public readonly activeStage?: string;
+  /** The stage pinned in code by `rollout.activeStage`, if any. */
+  public readonly pinnedStage?: string;
 
   private readonly rolloutDirectory?: string;
-  private readonly images: { [container: string]: string };
+  private readonly allowSupersede: boolean;
+  private readonly allowRecreate: boolean;
 
   public constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
@@ -301,9 +317,9 @@ export class StatefulApp extends Construct {
         throw new Error(`rollout.plan (${show(props.rollout.plan)}) must be a RolloutPlan such as RolloutPlan.canary()`);
       }
       this.stages = props.rollout.plan.resolve(replicas, ordinalsStart);
-      this.activeStage = props.rollout.activeStage ?? 'hold';
-      if (!this.stages.some(s => s.name === this.activeStage)) {
-        throw new Error(`rollout.activeStage (${show(this.activeStage)}) must be one of the plan's stages: ${this.stages.map(s => JSON.stringify(s.name)).join(', ')}`);
+      this.pinnedStage = props.rollout.activeStage;
+      if (this.pinnedStage !== undefined && !this.stages.some(s => s.name === this.pinnedStage)) {
+        throw new Error(`rollout.activeStage (${show(this.pinnedStage)}) must be one of the plan's stages: ${this.stages.map(s => JSON.stringify(s.name)).join(', ')}`);
       }
       const directory = props.rollout.directory ?? name;
       checkRelativeDirectory('rollout.directory', directory);
@@ -332,7 +348,8 @@ export class StatefulApp extends Construct {
     this.replicas = replicas;
     this.ordinalsStart = ordinalsStart;
     this.selectorLabels = { ...selectorLabels };
-    this.images = Object.fromEntries(containers.map(c => [c.name, c.image!]));
+    this.allowSupersede = props.rollout?.allowSupersede ?? false;
+    this.allowRecreate = props.rollout?.allowRecreate ?? false;
 
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: serviceName, labels: serviceLabels, annotations: props.service?.annotations },
@@ -391,8 +408,9 @@ export class StatefulApp extends Construct {
       replicas: this.replicas,
       ordinalsStart: this.ordinalsStart,
       stages: this.stages,
-      activeStage: this.activeStage!,
-      images: { ...this.images },
+      pinnedStage: this.pinnedStage,
+      allowSupersede: this.allowSupersede,
+      allowRecreate: this.allowRecreate,
       target: { group: 'apps', version: 'v1', kind: 'StatefulSet', name: this.name, namespace },
       partitionPath: '/spec/updateStrategy/rollingUpdate/partition',
     };

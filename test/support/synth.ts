@@ -23,11 +23,12 @@ export function readTree(dir: string): { [file: string]: string } {
   return out;
 }
 
-/** One StatefulApp in one chart of a StagedApp writing to a temporary directory. */
-export function stagedApp(props: StatefulAppProps, options: { id?: string; namespace?: string; outdir?: string } = {}) {
-  const outdir = options.outdir ?? tempDir();
-  const app = new StagedApp({ outdir });
+/** One StatefulApp in one chart of a StagedApp writing to `<temp>/dist`, its state in `<temp>/rollout-state`. */
+export function stagedApp(props: StatefulAppProps, options: { id?: string; namespace?: string; outdir?: string; stateDirectory?: string } = {}) {
+  const outdir = options.outdir ?? path.join(tempDir(), 'dist');
+  const stateDirectory = options.stateDirectory ?? path.join(path.dirname(outdir), 'rollout-state');
+  const app = new StagedApp({ outdir, stateDirectory });
   const chart = new Chart(app, 'chart', { namespace: options.namespace });
   const sts = new StatefulApp(chart, options.id ?? 'app', props);
-  return { app, chart, sts, outdir };
+  return { app, chart, sts, outdir, stateDirectory };
 }

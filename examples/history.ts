@@ -1,0 +1,43 @@
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { NginxCanaryChart, NEW_IMAGE as NGINX_NEW, OLD_IMAGE as NGINX_OLD } from './nginx-canary/chart';
+import { StagedHoldChart, NEW_IMAGE as MYAPP_NEW, OLD_IMAGE as MYAPP_OLD } from './staged-hold/chart';
+import { RolloutDirectory, StagedApp } from '../src';
+
+/**
+ * How the committed rollout states of the examples came about, replayed under `root` (root/dist and
+ * root/rollout-state): each step is what a person did, a synth of the code or a promotion.
+ * `npx ts-node --project tsconfig.dev.json examples/history.ts DIR` replays into DIR; a test checks the
+ * result equals the committed files.
+ */
+export function replayHistory(root: string): void {
+  const outdir = path.join(root, 'dist');
+  const stateDirectory = path.join(root, 'rollout-state');
+  const synth = (build: (app: StagedApp) => Chart) => {
+    const app = new StagedApp({ outdir, stateDirectory });
+    build(app);
+    app.synth();
+  };
+  const promote = (dir: string, to?: string) =>
+    RolloutDirectory.open(path.join(outdir, dir)).promote({ to, force: true, codeCheck: false });
+
+  // seed 002: nginx 1.25.4 released to every pod, then 1.26.1 staged at hold and promoted to the canary
+  synth(app => new NginxCanaryChart(app, 'nginx-canary', NGINX_OLD));
+  promote('nginx-statefulset', 'complete');
+  synth(app => new NginxCanaryChart(app, 'nginx-canary', NGINX_NEW));
+  promote('nginx-statefulset');
+
+  // seed 000: myapp v1 released, then v2 staged at hold (nothing moves until a promotion)
+  synth(app => new StagedHoldChart(app, 'staged-hold', MYAPP_OLD));
+  promote('myapp', 'complete');
+  synth(app => new StagedHoldChart(app, 'staged-hold', MYAPP_NEW));
+}
+
+if (require.main === module) {
+  const target = process.argv[2];
+  if (!target) {
+    process.stderr.write('usage: ts-node examples/history.ts DIR\n');
+    process.exit(2);
+  }
+  replayHistory(path.resolve(target));
+}

@@ -1,0 +1,173 @@
+import * as fs from 'fs';
+import { parseArgs } from 'util';
+import { RolloutDirectory } from './rollout-directory';
+
+/** Where the CLI reads and writes; injected in tests. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** The whole standard input (for `--live -`). */
+  readStdin(): string;
+}
+
+const USAGE: { [command: string]: string } = {
+  '': `usage: cdk8s-staged <command> DIR [options]
+
+Drive a staged rollout written by cdk8s-staged-rollout (DIR is the rollout directory, such as dist/web).
+
+commands:
+  plan DIR                  print the plan: which pod runs which revision at each stage
+  status DIR                the active stage, the stable and candidate revisions, what the next stage changes
+  promote DIR [--to STAGE]  move the active stage forward by one (or to STAGE)
+  abort DIR                 put the stable template back and roll the canary pods back to it
+  gate DIR --live FILE|-    exit 0 when the live StatefulSet has converged on the active stage, else 1
+
+options: --json (machine output), --help (per command)
+exit codes: 0 done (gate: converged), 1 refused or not converged, 2 bad usage or malformed input
+`,
+  plan: `usage: cdk8s-staged plan DIR [--json]
+
+Print the stages x pods table of PLAN.md (old = stable revision, new = candidate). --json prints the stages.
+`,
+  status: `usage: cdk8s-staged status DIR [--json]
+
+Print the active stage and its partition, the stable and candidate revisions, and the pods the next stage
+moves to the candidate.
+`,
+  promote: `usage: cdk8s-staged promote DIR [--to STAGE] [--force] [--no-code-check] [--json]
+
+Move the active stage forward by one, or to STAGE: the one resources line of DIR/kustomization.yaml
+changes, plan.json, PLAN.md and the rollout state file follow. Commit the result for review.
+
+  --to STAGE        the stage to move to (default: the next one)
+  --force           allow skipping stages
+  --no-code-check   do not run the cdk8s app to check that the tree is up to date with the code
+
+Refuses (exit 1, nothing changed) to move back, past complete, to skip stages without --force, to move a
+stage pinned in code, and to act on a tree that differs from what cdk8s synth would write now.
+`,
+  abort: `usage: cdk8s-staged abort DIR [--json]
+
+Put the stable template back in DIR/base and select the complete stage (partition 0), so the pods on the
+candidate roll back to the stable revision. Then revert the template in code too. Refuses (exit 1) when
+there is no stable revision, the rollout is complete or the stage is pinned in code, and says what to
+change in code instead.
+`,
+  gate: `usage: cdk8s-staged gate DIR --live FILE|- [--json]
+
+Read \`kubectl get statefulset NAME -o json\` from FILE (or - for standard input) and exit 0 when the
+active stage has converged by the rule kubectl, Argo CD and Flux share: the live object is the committed
+stage (partition and images), observedGeneration >= generation, readyReplicas == replicas and
+updatedReplicas >= replicas - partition. Exit 1 with the reason when it has not, 2 when the input is
+malformed.
+`,
+};
+
+class UsageError extends Error {}
+
+/** Run the command line; returns the exit code. Never throws. */
+export function runCli(argv: string[], io: CliIo): number {
+  const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : '';
+  if (command !== '' && !(command in USAGE)) {
+    io.stderr(`cdk8s-staged: unknown command ${JSON.stringify(command)}\n\n${USAGE['']}`);
+    return 2;
+  }
+  let values: { [k: string]: any };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: command === '' ? argv : argv.slice(1),
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'help': { type: 'boolean', short: 'h' },
+        'json': { type: 'boolean' },
+        'to': { type: 'string' },
+        'force': { type: 'boolean' },
+        'no-code-check': { type: 'boolean' },
+        'live': { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    io.stderr(`cdk8s-staged: ${(e as Error).message}\n\n${USAGE[command]}`);
+    return 2;
+  }
+  if (values.help || command === '') {
+    (values.help ? io.stdout : io.stderr)(USAGE[command]);
+    return values.help ? 0 : 2;
+  }
+  try {
+    return run(command, positionals, values, io);
+  } catch (e) {
+    io.stderr(`cdk8s-staged: ${(e as Error).message}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+function run(command: string, positionals: string[], values: { [k: string]: any }, io: CliIo): number {
+  const allowed: { [c: string]: string[] } = { plan: ['json'], status: ['json'], promote: ['json', 'to', 'force', 'no-code-check'], abort: ['json'], gate: ['json', 'live'] };
+  for (const option of Object.keys(values)) {
+    if (!allowed[command].includes(option)) {
+      throw new UsageError(`${command} does not take --${option}\n\n${USAGE[command]}`);
+    }
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(`${command} takes one rollout directory, got ${positionals.length === 0 ? 'none' : JSON.stringify(positionals)}\n\n${USAGE[command]}`);
+  }
+  const json = values.json === true;
+  const out = (value: unknown, text: string) => io.stdout(json ? JSON.stringify(value, undefined, 2) + '\n' : text);
+  const dir = RolloutDirectory.open(positionals[0]);
+
+  switch (command) {
+    case 'plan': {
+      out({ app: dir.status().app, stages: dir.stageNames }, dir.planTable());
+      return 0;
+    }
+    case 'status': {
+      const s = dir.status();
+      const rev = (r?: { revision: string; images: { [c: string]: string } }) =>
+        (r ? `${r.revision} (${Object.entries(r.images).map(([c, i]) => `${c}=${i}`).join(', ')})` : 'unknown (first synth)');
+      const lines = [
+        `app:       ${s.app}`,
+        `stage:     ${s.activeStage} (${s.activeDirectory}), partition ${s.partition}${s.pinned ? ', pinned in code' : ''}`,
+        `pods:      ${s.updatedPods.length} of ${s.replicas} on the candidate${s.updatedPods.length > 0 ? `: ${s.updatedPods.join(', ')}` : ''}`,
+        `stable:    ${rev(s.stable)}`,
+        `candidate: ${rev(s.candidate)}`,
+        s.nextStage === undefined
+          ? 'next:      none, the rollout is complete'
+          : `next:      ${s.nextStage}, partition ${s.nextPartition}: ${s.nextMoves.length > 0 ? `moves ${s.nextMoves.join(', ')} to the candidate` : 'moves no pod'}`,
+      ];
+      out(s, lines.join('\n') + '\n');
+      return 0;
+    }
+    case 'promote': {
+      const r = dir.promote({ to: values.to, force: values.force === true, codeCheck: values['no-code-check'] !== true });
+      out(r, `${r.message}\nchanged: ${r.changedFiles.join(', ')} and the rollout state\n`);
+      return 0;
+    }
+    case 'abort': {
+      const r = dir.abort();
+      out(r, `${r.message}\nchanged: ${r.changedFiles.join(', ')} and the rollout state\n`);
+      return 0;
+    }
+    case 'gate': {
+      if (typeof values.live !== 'string') {
+        throw new UsageError(`gate needs --live FILE or --live - (standard input)\n\n${USAGE.gate}`);
+      }
+      let text: string;
+      try {
+        text = values.live === '-' ? io.readStdin() : fs.readFileSync(values.live, 'utf-8');
+      } catch (e) {
+        throw new UsageError(`--live (${JSON.stringify(values.live)}) cannot be read: ${(e as Error).message}`);
+      }
+      const verdict = dir.gate(text);
+      if (json) {
+        io.stdout(JSON.stringify(verdict, undefined, 2) + '\n');
+      } else {
+        (verdict.exitCode === 0 ? io.stdout : io.stderr)(`${verdict.exitCode === 0 ? '' : 'cdk8s-staged: '}${verdict.reason}\n`);
+      }
+      return verdict.exitCode;
+    }
+  }
+  throw new UsageError(USAGE['']);
+}

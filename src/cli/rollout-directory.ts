@@ -1,0 +1,337 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { readFiles, renderFromCode } from './code-check';
+import { gateVerdict } from './gate';
+import { FileToWrite, writeAtomically } from '../output/atomic-write';
+import { parseActiveDirectory } from '../output/kustomization';
+import { PlanDocument, PlanStage, planTable } from '../output/plan-doc';
+import { readStateFile, stateJson } from '../output/state-file';
+import { treeDigest, writePlanFiles } from '../output/tree';
+import { toYaml } from '../output/yaml';
+import { RolloutState } from '../rollout/state';
+
+/** A revision of the pod template. */
+export interface RevisionSummary {
+  /** The revision id (10 hex characters of the template's SHA-256). */
+  readonly revision: string;
+  /** Container name -> image. */
+  readonly images: { [container: string]: string };
+}
+
+/** Where a rollout stands. */
+export interface RolloutStatus {
+  /** The workload name. */
+  readonly app: string;
+  /** The active stage. */
+  readonly activeStage: string;
+  /** Its directory, `stages/<NN>-<name>`. */
+  readonly activeDirectory: string;
+  /** Its partition. */
+  readonly partition: number;
+  /** The number of pods. */
+  readonly replicas: number;
+  /** The pods on the candidate revision once the active stage has converged. */
+  readonly updatedPods: string[];
+  /**
+   * The stable revision.
+   * @default - unknown (first synth)
+   */
+  readonly stable?: RevisionSummary;
+  /** The candidate revision. */
+  readonly candidate: RevisionSummary;
+  /** True when `rollout.activeStage` pins the stage in code. */
+  readonly pinned: boolean;
+  /**
+   * The next stage.
+   * @default - none: the rollout is complete
+   */
+  readonly nextStage?: string;
+  /**
+   * The partition of the next stage.
+   * @default - none
+   */
+  readonly nextPartition?: number;
+  /** The pods the next stage moves to the candidate. */
+  readonly nextMoves: string[];
+}
+
+/** Options of `promote`. */
+export interface PromoteOptions {
+  /**
+   * The stage to move to.
+   * @default - the next stage
+   */
+  readonly to?: string;
+  /**
+   * Allow skipping stages.
+   * @default false
+   */
+  readonly force?: boolean;
+  /**
+   * Run the cdk8s app (cdk8s.yaml above the directory) and refuse when the tree it renders differs from
+   * the committed one.
+   * @default true
+   */
+  readonly codeCheck?: boolean;
+}
+
+/** What a promotion or an abort did. */
+export interface ChangeResult {
+  /** The stage before. */
+  readonly from: string;
+  /** The stage after. */
+  readonly to: string;
+  /** The partition after. */
+  readonly partition: number;
+  /** The files rewritten, relative to the rollout directory. */
+  readonly changedFiles: string[];
+  /** What happened, for a person. */
+  readonly message: string;
+}
+
+/** The gate's verdict on a live StatefulSet. */
+export interface GateResult {
+  /** True when the active stage has converged. */
+  readonly converged: boolean;
+  /** 0 converged, 1 not yet, 2 malformed input. */
+  readonly exitCode: number;
+  /** Why. */
+  readonly reason: string;
+}
+
+/**
+ * A committed rollout directory (`plan.json`, the root `kustomization.yaml`, the stages) and its state
+ * file: the operations of the `cdk8s-staged` command, as a library.
+ *
+ * Opening checks that the tree is the one last written (the root selects the stage plan.json names and
+ * the files hash to the digest in the state file); every operation refuses, with a message and without
+ * touching a file, when it cannot act safely.
+ */
+export class RolloutDirectory {
+  /**
+   * Open a rollout directory.
+   * @param directory the directory with plan.json, such as `dist/web`
+   */
+  public static open(directory: string): RolloutDirectory {
+    const dir = path.resolve(directory);
+    const planFile = path.join(dir, 'plan.json');
+    if (!fs.existsSync(planFile)) {
+      throw new Error(`${directory} is not a rollout directory: it has no plan.json (expected the directory cdk8s synth wrote for a StatefulApp with a rollout, such as dist/web)`);
+    }
+    let plan: PlanDocument;
+    try {
+      plan = JSON.parse(fs.readFileSync(planFile, 'utf-8'));
+    } catch (e) {
+      throw new Error(`${planFile} is not valid JSON (${(e as Error).message}): run cdk8s synth to rewrite it`);
+    }
+    checkPlan(planFile, plan);
+    const rootFile = path.join(dir, 'kustomization.yaml');
+    const rootText = fs.existsSync(rootFile) ? fs.readFileSync(rootFile, 'utf-8') : '';
+    const selected = parseActiveDirectory(rootText);
+    const active = plan.stages.find(s => s.name === plan.activeStage)!;
+    if (selected !== active.directory) {
+      throw new Error(`${rootFile} selects ${JSON.stringify(selected ?? null)} but plan.json says the active stage is ${JSON.stringify(plan.activeStage)} (${active.directory}): the tree was edited by hand; restore it from git or run cdk8s synth`);
+    }
+    const stateFile = path.resolve(dir, plan.stateFile);
+    const state = readStateFile(stateFile);
+    if (!state) {
+      throw new Error(`the rollout state ${stateFile} named by plan.json stateFile (${JSON.stringify(plan.stateFile)}) does not exist: restore it from git or run cdk8s synth`);
+    }
+    if (state.activeStage !== plan.activeStage || state.app !== plan.app) {
+      throw new Error(`the rollout state ${stateFile} (app ${JSON.stringify(state.app)}, stage ${JSON.stringify(state.activeStage)}) does not match plan.json (app ${JSON.stringify(plan.app)}, stage ${JSON.stringify(plan.activeStage)}): run cdk8s synth`);
+    }
+    const files = readFiles(dir);
+    const digest = treeDigest(files);
+    if (digest !== state.treeDigest) {
+      throw new Error(`the tree in ${directory} is not the one last written (its digest ${digest} is not ${state.treeDigest} in ${stateFile}): files were edited, added or removed by hand; restore them from git or run cdk8s synth`);
+    }
+    return new RolloutDirectory(dir, plan, state, stateFile, files);
+  }
+
+  /** The absolute path of the rollout directory. */
+  public readonly directory: string;
+  private readonly plan: PlanDocument;
+  private readonly state: RolloutState;
+  private readonly stateFile: string;
+  private readonly files: { [file: string]: string };
+
+  private constructor(directory: string, plan: PlanDocument, state: RolloutState, stateFile: string, files: { [file: string]: string }) {
+    this.directory = directory;
+    this.plan = plan;
+    this.state = state;
+    this.stateFile = stateFile;
+    this.files = files;
+  }
+
+  /** The plan table as in PLAN.md (Markdown). */
+  public planTable(): string {
+    return planTable(this.plan).join('\n') + '\n';
+  }
+
+  /** The stage names, hold first. */
+  public get stageNames(): string[] {
+    return this.plan.stages.map(s => s.name);
+  }
+
+  /** Where the rollout stands and what the next stage changes. */
+  public status(): RolloutStatus {
+    const active = this.activeStage();
+    const next = this.plan.stages[active.index + 1];
+    return {
+      app: this.plan.app,
+      activeStage: active.name,
+      activeDirectory: active.directory,
+      partition: active.partition,
+      replicas: this.plan.replicas,
+      updatedPods: active.updatedPods,
+      stable: this.plan.stable ?? undefined,
+      candidate: this.plan.candidate,
+      pinned: this.plan.pinned,
+      nextStage: next?.name,
+      nextPartition: next?.partition,
+      nextMoves: next ? next.updatedPods.filter(p => !active.updatedPods.includes(p)) : [],
+    };
+  }
+
+  /**
+   * Move the active stage forward: one line of the root kustomization.yaml changes, and plan.json,
+   * PLAN.md and the state file follow. Refuses to move back, past complete, to skip stages without
+   * `force`, to move a stage pinned in code, and (unless `codeCheck` is false) to act on a tree the code
+   * would no longer produce.
+   */
+  public promote(options: PromoteOptions = {}): ChangeResult {
+    const active = this.activeStage();
+    if (this.plan.pinned) {
+      throw new Error(`the active stage of ${this.plan.app} is pinned in code (rollout.activeStage = ${JSON.stringify(active.name)}): change the pin in code and run cdk8s synth instead`);
+    }
+    const complete = this.plan.stages[this.plan.stages.length - 1];
+    if (active.name === complete.name) {
+      throw new Error(`the rollout of ${this.plan.app} is complete (stage ${JSON.stringify(complete.name)}): there is no stage to promote to`);
+    }
+    const target = options.to === undefined ? this.plan.stages[active.index + 1] : this.plan.stages.find(s => s.name === options.to);
+    if (!target) {
+      throw new Error(`--to (${JSON.stringify(options.to)}) is not a stage of ${this.plan.app}: ${this.plan.stages.map(s => JSON.stringify(s.name)).join(', ')}`);
+    }
+    if (target.index <= active.index) {
+      throw new Error(`--to (${JSON.stringify(target.name)}) is not after the active stage ${JSON.stringify(active.name)}: promote only moves forward (lowering the partition); raising it never rolls a pod back, use abort to go back`);
+    }
+    if (target.index > active.index + 1 && !options.force) {
+      const skipped = this.plan.stages.slice(active.index + 1, target.index).map(s => s.name);
+      throw new Error(`promoting ${this.plan.app} from ${JSON.stringify(active.name)} to ${JSON.stringify(target.name)} skips ${skipped.map(s => JSON.stringify(s)).join(', ')}: pass --force to skip stages`);
+    }
+    if (options.codeCheck ?? true) {
+      this.checkAgainstCode();
+    }
+    const moves = target.updatedPods.filter(p => !active.updatedPods.includes(p));
+    const note = `Promoted from ${active.name} to ${target.name} (partition ${active.partition} -> ${target.partition}): ${moves.length > 0 ? `${moves.join(', ')} ${moves.length === 1 ? 'moves' : 'move'} to candidate ${this.plan.candidate.revision}` : 'no pod moves'}.`;
+    const plan: PlanDocument = { ...this.plan, activeStage: target.name, notes: [note] };
+    const changed = this.commit(plan, { ...this.state, activeStage: target.name, notes: [note] }, new Map());
+    return { from: active.name, to: target.name, partition: target.partition, changedFiles: changed, message: note };
+  }
+
+  /**
+   * Abort from the tree alone: put the stable template back in `base/` and select `complete`, so the
+   * pods on the candidate roll back to the stable revision (raising the partition would not move them).
+   * Refuses when there is no stable revision, when the rollout is already complete, or when the stage is
+   * pinned in code; the message then says what to change in code. Afterwards, revert the template in code
+   * too, or the next synth stages the candidate again at hold.
+   */
+  public abort(): ChangeResult {
+    const active = this.activeStage();
+    const app = this.plan.app;
+    if (this.plan.pinned) {
+      throw new Error(`the active stage of ${app} is pinned in code (rollout.activeStage = ${JSON.stringify(active.name)}): to abort, set the template back to the stable revision in code, remove the pin and run cdk8s synth`);
+    }
+    const stable = this.state.stable;
+    if (!stable) {
+      throw new Error(`${app} has no stable revision to go back to (the first synth recorded none): change the template in code and run cdk8s synth`);
+    }
+    const complete = this.plan.stages[this.plan.stages.length - 1];
+    if (active.name === complete.name) {
+      throw new Error(`the rollout of ${app} is complete: every pod runs candidate ${this.plan.candidate.revision}; to go back, set the template in code to the stable revision ${stable.revision} (${describe(stable.images)}) and run cdk8s synth, which starts a new rollout at hold`);
+    }
+    const stsFile = `base/${this.plan.kind.toLowerCase()}-${app}.yaml`;
+    const sts = parse(this.files[stsFile] ?? '');
+    if (!sts || sts.kind !== this.plan.kind) {
+      throw new Error(`${stsFile} is missing from ${this.directory}: restore the tree from git or run cdk8s synth`);
+    }
+    sts.spec.template = stable.template;
+    const pods = active.updatedPods;
+    const note = pods.length > 0
+      ? `Aborted: candidate ${this.plan.candidate.revision} (${describe(this.plan.candidate.images)}) was at stage ${active.name}. The template is back at the stable revision ${stable.revision} and partition 0 rolls ${pods.join(', ')} back to it. Revert the template in code too, or the next synth stages the candidate again at hold.`
+      : `Aborted at ${active.name}: no pod had moved to candidate ${this.plan.candidate.revision}; the template is back at the stable revision ${stable.revision}. Revert the template in code too, or the next synth stages the candidate again at hold.`;
+    const plan: PlanDocument = { ...this.plan, activeStage: complete.name, candidate: { revision: stable.revision, images: stable.images }, notes: [note] };
+    const state: RolloutState = {
+      ...this.state,
+      activeStage: complete.name,
+      candidate: stable,
+      lastAbort: { candidate: this.plan.candidate.revision, images: this.plan.candidate.images, stage: active.name, pods },
+      notes: [note],
+    };
+    const changed = this.commit(plan, state, new Map([[stsFile, toYaml(sts)]]));
+    return { from: active.name, to: complete.name, partition: complete.partition, changedFiles: changed, message: note };
+  }
+
+  /**
+   * Judge a live StatefulSet (`kubectl get statefulset NAME -o json`) against the active stage.
+   * @param liveJson the JSON text
+   */
+  public gate(liveJson: string): GateResult {
+    return gateVerdict(this.plan, liveJson);
+  }
+
+  private activeStage(): PlanStage {
+    return this.plan.stages.find(s => s.name === this.plan.activeStage)!;
+  }
+
+  private checkAgainstCode(): void {
+    const fromCode = renderFromCode(this.directory);
+    const differing = [...new Set([...Object.keys(fromCode), ...Object.keys(this.files)])]
+      .filter(f => fromCode[f] !== this.files[f]).sort();
+    if (differing.length > 0) {
+      throw new Error(`the tree in ${this.directory} is stale against the code: cdk8s synth would change ${differing.join(', ')}; run cdk8s synth, review and commit, then promote`);
+    }
+  }
+
+  /** Rewrite the plan files (and `extra` files) and the state file, atomically. */
+  private commit(plan: PlanDocument, state: RolloutState, extra: Map<string, string>): string[] {
+    const next = new Map(Object.entries(this.files));
+    for (const [file, content] of extra) next.set(file, content);
+    writePlanFiles(next, plan);
+    const changed = [...next.keys()].filter(f => next.get(f) !== this.files[f]).sort();
+    const files: FileToWrite[] = changed.map(f => ({ path: path.join(this.directory, f), content: next.get(f)! }));
+    files.push({ path: this.stateFile, content: stateJson({ ...state, treeDigest: treeDigest(next) }) });
+    writeAtomically([], files);
+    return changed;
+  }
+}
+
+function describe(images: { [c: string]: string }): string {
+  return Object.entries(images).map(([c, i]) => `${c}=${i}`).join(', ');
+}
+
+function checkPlan(file: string, plan: any): void {
+  const bad = (field: string, what: string) => new Error(`${file} field ${field} (${JSON.stringify(plan?.[field])}) must be ${what}: run cdk8s synth to rewrite it`);
+  if (plan === null || typeof plan !== 'object') throw new Error(`${file} must hold a JSON object: run cdk8s synth to rewrite it`);
+  if (plan.schemaVersion !== 1) throw bad('schemaVersion', '1');
+  for (const f of ['app', 'kind', 'activeStage', 'stateFile', 'serviceName']) {
+    if (typeof plan[f] !== 'string' || plan[f] === '') throw bad(f, 'a non-empty string');
+  }
+  for (const f of ['replicas', 'ordinalsStart']) {
+    if (!Number.isInteger(plan[f]) || plan[f] < 0) throw bad(f, 'an integer >= 0');
+  }
+  if (!Array.isArray(plan.stages) || plan.stages.length < 2) throw bad('stages', 'a list of at least two stages (hold and complete)');
+  if (plan.candidate === null || typeof plan.candidate !== 'object' || typeof plan.candidate.revision !== 'string') throw bad('candidate', 'an object with a revision');
+  plan.stages.forEach((s: any, i: number) => {
+    const ok = s && typeof s.name === 'string' && typeof s.directory === 'string' && /^stages\/[0-9]+-[a-z0-9-]+$/.test(s.directory) &&
+      Number.isInteger(s.partition) && s.index === i && Array.isArray(s.updatedOrdinals) && Array.isArray(s.updatedPods);
+    if (!ok) throw new Error(`${file} stages[${i}] (${JSON.stringify(s)}) must have index ${i}, a name, a directory "stages/<NN>-<name>" inside the tree, a partition and the updated pods: run cdk8s synth to rewrite it`);
+    if (i > 0 && s.partition >= plan.stages[i - 1].partition) {
+      throw new Error(`${file} stages[${i}].partition (${s.partition}) must be lower than stages[${i - 1}].partition (${plan.stages[i - 1].partition}): run cdk8s synth to rewrite it`);
+    }
+  });
+  if (!plan.stages.some((s: any) => s.name === plan.activeStage)) {
+    throw bad('activeStage', `one of the stages ${plan.stages.map((s: any) => JSON.stringify(s.name)).join(', ')}`);
+  }
+}

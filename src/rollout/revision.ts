@@ -1,0 +1,35 @@
+import { createHash } from 'crypto';
+
+/** JSON with object keys sorted at every level: the same value always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(sortKeys);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value as object).sort().map(k => [k, sortKeys((value as any)[k])]));
+  }
+  return value;
+}
+
+/**
+ * The revision of a pod template: the first 10 hex characters of the SHA-256 of its canonical JSON.
+ * It identifies a template in the plan and the state; it is not the controller's
+ * `controller-revision-hash` (that one also covers fields the controller adds).
+ */
+export function templateRevision(template: unknown): string {
+  return createHash('sha256').update(canonicalJson(template)).digest('hex').slice(0, 10);
+}
+
+/** Container name -> image of a pod template, containers then init containers. */
+export function templateImages(template: any): { [container: string]: string } {
+  const spec = template?.spec ?? {};
+  const out: { [container: string]: string } = {};
+  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+    out[c.name] = c.image;
+  }
+  return out;
+}
