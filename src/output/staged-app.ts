@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
@@ -74,12 +76,45 @@ export class StagedApp extends App {
   }
 
   public synth(): void {
-    const rollouts = this.renderRollouts();
+    let rollouts: RenderedRollout[];
+    try {
+      rollouts = this.renderRollouts();
+    } catch (err) {
+      const restored = this.restoreCommittedOutput();
+      if (restored) {
+        (err as Error).message += `\n(cdk8s synth deleted ${this.outdir} before the app ran; the committed files were restored from git HEAD, so nothing changed)`;
+      }
+      throw err;
+    }
     const files: FileToWrite[] = this.chartManifests(rollouts);
     if (!this.readOnlyState) {
       files.push(...rollouts.map(r => ({ path: r.stateFile, content: stateJson(r.state) })));
     }
     writeAtomically(rollouts.map(r => r.tree), files);
+  }
+
+  /**
+   * `cdk8s synth` deletes the whole output directory before it runs the app. When the app then refuses
+   * (a validation error, a supersede, an immutable change), put the committed output back from git HEAD,
+   * so that a refusal leaves the working tree as it was. Only an output directory that is missing or
+   * empty is restored, and only from git: nothing uncommitted can be overwritten.
+   * @returns true when files were restored
+   */
+  private restoreCommittedOutput(): boolean {
+    const outdir = path.resolve(this.outdir);
+    if (fs.existsSync(outdir) && fs.readdirSync(outdir).length > 0) {
+      return false;
+    }
+    const parent = path.dirname(outdir);
+    if (!fs.existsSync(parent)) {
+      return false;
+    }
+    const tracked = spawnSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
+    if (tracked.status !== 0 || tracked.stdout.trim() === '') {
+      return false;
+    }
+    const checkout = spawnSync('git', ['checkout', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
+    return checkout.status === 0;
   }
 
   private renderRollouts(): RenderedRollout[] {

@@ -190,6 +190,6 @@ export function nextState(prev: RolloutState | undefined, input: SynthInput): Om
   if (!input.allowSupersede) {
     throw new Error(`a new template (${candidate.revision}: ${describeImages(candidate.images)}) arrived while the rollout of candidate ${prev.candidate.revision} (${describeImages(prev.candidate.images)}) is at stage ${JSON.stringify(prev.activeStage)}: ${podsOf(input.app, moved).join(', ') || 'no pod'} would move from candidate ${prev.candidate.revision} straight to ${candidate.revision}, and ${podsOf(input.app, kept).join(', ') || 'no pod'} would stay on stable ${stableName}. Finish or abort the rollout first, or set rollout.allowSupersede to replace the candidate`);
   }
-  notes.push(`Superseded: candidate ${prev.candidate.revision} replaced by ${candidate.revision} at stage ${prev.activeStage}; ${podsOf(input.app, moved).join(', ')} move to ${candidate.revision}, ${podsOf(input.app, kept).join(', ') || 'no pod'} stay on ${stableName}.`);
+  notes.push(`Superseded: candidate ${prev.candidate.revision} replaced by ${candidate.revision} at stage ${prev.activeStage}; ${podsOf(input.app, moved).join(', ')} ${moved.length === 1 ? 'moves' : 'move'} to ${candidate.revision}, ${podsOf(input.app, kept).join(', ') || 'no pod'} stay on ${stableName}.`);
   return { ...base, activeStage: pin(prev.activeStage), stable: prev.stable, candidate, lastAbort: null, notes };
 }
