@@ -25,6 +25,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4.0.0',
     // a peer of ts-jest that npm does not hoist on its own
     'jest-util@^29',
+    // validates objects against the CRDs' openAPIV3Schema in tests
+    'ajv@^8',
   ],
 
   // no GitHub workflows, release or lint machinery: CI is .ci/run
@@ -69,6 +71,21 @@ project.addTask('synth', {
   env: { CDK8S_CHECK_UPGRADE: 'false' },
   exec: 'cdk8s synth',
 });
+
+// `npx projen import`: regenerate the typed CRD classes in src/imports/ (committed; cdk8s import works
+// offline on a file). They stay internal: the constructs in src/gitops expose their own props.
+const crds = '../shared/crds';
+const importTask = project.addTask('import', {
+  description: 'Regenerate src/imports/ from the CRDs in ../shared/crds (cdk8s import)',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+});
+for (const [name, file] of [
+  ['argocd-application', 'argoproj.io_applications.yaml'],
+  ['argocd-applicationset', 'argoproj.io_applicationsets.yaml'],
+  ['flux-kustomization', 'kustomize.toolkit.fluxcd.io_kustomizations.yaml'],
+]) {
+  importTask.exec(`cdk8s import ${name}:=${crds}/${file} --language typescript --output src/imports`);
+}
 
 // a test run that finds no test fails
 // `npm test` first compiles with jsii, so an API that other languages cannot use fails the tests

@@ -1,5 +1,6 @@
 // The app that `cdk8s synth` runs (see cdk8s.yaml): every example, into dist/, with the rollout state of
 // each in rollout-state/.
+import { GitOpsChart } from './gitops/chart';
 import { NginxCanaryChart } from './nginx-canary/chart';
 import { StagedHoldChart } from './staged-hold/chart';
 import { WebChart } from './web/chart';
@@ -7,9 +8,10 @@ import { StagedApp, StagedAppProps } from '../src';
 
 export function buildExamples(props: StagedAppProps = {}): StagedApp {
   const app = new StagedApp(props);
-  new WebChart(app, 'web');
-  new NginxCanaryChart(app, 'nginx-canary');
-  new StagedHoldChart(app, 'staged-hold');
+  const web = new WebChart(app, 'web');
+  const nginx = new NginxCanaryChart(app, 'nginx-canary');
+  const myapp = new StagedHoldChart(app, 'staged-hold');
+  new GitOpsChart(app, 'gitops', { web: web.app, nginx: nginx.app, myapp: myapp.app });
   return app;
 }
 

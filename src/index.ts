@@ -6,3 +6,5 @@ export * from './stateful/container';
 export * from './stateful/stateful-app';
 export * from './output/staged-app';
 export * from './cli/rollout-directory';
+export * from './gitops/argocd';
+export * from './gitops/flux';

@@ -14,7 +14,7 @@ describe('the committed dist/ and rollout-state/', () => {
     const outdir = path.join(tempDir(), 'dist');
     buildExamples({ outdir, stateDirectory: committedState, readOnlyState: true, committedOutdir: committed }).synth();
     const fresh = readTree(outdir);
-    expect(Object.keys(fresh).length).toBe(27);
+    expect(Object.keys(fresh).length).toBe(28);
     expect(readTree(committed)).toEqual(fresh);
   });
 

@@ -215,7 +215,8 @@ export class StatefulApp extends Construct {
   /** The stage pinned in code by `rollout.activeStage`, if any. */
   public readonly pinnedStage?: string;
 
-  private readonly rolloutDirectory?: string;
+  /** The rollout directory below the output directory (such as `web` for `dist/web`), when there is a rollout. */
+  public readonly rolloutDirectory?: string;
   private readonly allowSupersede: boolean;
   private readonly allowRecreate: boolean;
 

@@ -1,0 +1,29 @@
+import { Testing } from 'cdk8s';
+import { GitOpsChart, REPO_URL } from './chart';
+import { crdProblems } from '../../test/support/crd-schema';
+import { NginxCanaryChart } from '../nginx-canary/chart';
+import { StagedHoldChart } from '../staged-hold/chart';
+import { WebChart } from '../web/chart';
+
+describe('examples/gitops', () => {
+  const app = Testing.app();
+  const chart = new GitOpsChart(app, 'gitops', {
+    web: new WebChart(app, 'web').app,
+    nginx: new NginxCanaryChart(app, 'nginx-canary').app,
+    myapp: new StagedHoldChart(app, 'staged-hold').app,
+  });
+  const objects = Testing.synth(chart);
+
+  test('an Application, an ApplicationSet and a Kustomization, valid against their CRDs', () => {
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Application/web', 'ApplicationSet/nginx-statefulset', 'Kustomization/myapp']);
+    for (const o of objects) expect(crdProblems(o)).toEqual([]);
+  });
+
+  test('each points at its rollout directory', () => {
+    expect(objects[0].spec.source).toEqual({ repoURL: REPO_URL, targetRevision: 'HEAD', path: 'dist/web' });
+    expect(objects[1].spec.template.spec.source.path).toBe('dist/nginx-statefulset');
+    expect(objects[1].spec.generators[0].list.elements.map((e: any) => e.name)).toEqual(['staging', 'production']);
+    expect(objects[2].spec.path).toBe('./dist/myapp');
+    expect(objects[2].spec.healthChecks).toEqual([{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'myapp', namespace: 'myapp' }]);
+  });
+});

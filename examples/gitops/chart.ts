@@ -1,0 +1,39 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+// In your own app: import { ... } from 'cdk8s-staged-rollout';
+import { ArgoCdApplication, ArgoCdApplicationSet, FluxKustomization, StatefulApp } from '../../src';
+
+/** The repository the rendered tree is committed to. */
+export const REPO_URL = 'https://github.com/example-org/platform-deploy.git';
+
+/**
+ * How the rollout directories reach clusters: an Argo CD Application for `dist/web`, an ApplicationSet
+ * that sends `dist/nginx-statefulset` to two clusters, and a Flux Kustomization for `dist/myapp` that
+ * waits for the StatefulSet. Written to `dist/gitops.k8s.yaml`; apply it once (or from an app of apps).
+ */
+export class GitOpsChart extends Chart {
+  public constructor(scope: Construct, id: string, apps: { web: StatefulApp; nginx: StatefulApp; myapp: StatefulApp }) {
+    super(scope, id);
+    new ArgoCdApplication(this, 'web', {
+      repoUrl: REPO_URL,
+      path: `dist/${apps.web.rolloutDirectory}`,
+      destinationNamespace: 'web',
+      syncOptions: ['CreateNamespace=true'],
+    });
+    new ArgoCdApplicationSet(this, 'nginx-statefulset', {
+      repoUrl: REPO_URL,
+      path: `dist/${apps.nginx.rolloutDirectory}`,
+      destinationNamespace: 'nginx',
+      clusters: [
+        { name: 'staging', server: 'https://staging.k8s.example.com' },
+        { name: 'production', server: 'https://production.k8s.example.com' },
+      ],
+    });
+    new FluxKustomization(this, 'myapp', {
+      sourceName: 'platform-deploy',
+      path: `dist/${apps.myapp.rolloutDirectory}`,
+      targetNamespace: 'myapp',
+      app: apps.myapp,
+    });
+  }
+}
