@@ -66,11 +66,13 @@ project.gitignore.removePatterns('/dist/');
 
 // `npm run synth`: synthesize every example into dist/ with the top-level cdk8s.yaml.
 // cdk8s-cli checks for upgrades online and prints a stack trace offline: switch that off.
-project.addTask('synth', {
-  description: 'Synthesize the examples into dist/ (cdk8s synth)',
+// It compiles first, so that lib/ (and the cdk8s-staged command in lib/cli/main.js) is there afterwards.
+const synthTask = project.addTask('synth', {
+  description: 'Compile, then synthesize the examples into dist/ (cdk8s synth)',
   env: { CDK8S_CHECK_UPGRADE: 'false' },
-  exec: 'cdk8s synth',
 });
+synthTask.spawn(project.compileTask);
+synthTask.exec('cdk8s synth');
 
 // `npx projen import`: regenerate the typed CRD classes in src/imports/ (committed; cdk8s import works
 // offline on a file). They stay internal: the constructs in src/gitops expose their own props.
