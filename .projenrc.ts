@@ -76,9 +76,9 @@ synthTask.exec('cdk8s synth');
 
 // `npx projen import`: regenerate the typed CRD classes in src/imports/ (committed; cdk8s import works
 // offline on a file). They stay internal: the constructs in src/gitops expose their own props.
-const crds = '../shared/crds';
+const crds = 'crds';
 const importTask = project.addTask('import', {
-  description: 'Regenerate src/imports/ from the CRDs in ../shared/crds (cdk8s import)',
+  description: 'Regenerate src/imports/ from the CRDs in crds/ (cdk8s import)',
   env: { CDK8S_CHECK_UPGRADE: 'false' },
 });
 for (const [name, file] of [

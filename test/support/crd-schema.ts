@@ -4,11 +4,11 @@ import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
 
 /**
- * Validate objects against the openAPIV3Schema of the CRDs in ../shared/crds, the way the API server
+ * Validate objects against the openAPIV3Schema of the CRDs in crds/, the way the API server
  * does for a structural schema: types, enums, required fields, patterns, and unknown fields refused
  * (pruned, in the API server) everywhere except under `x-kubernetes-preserve-unknown-fields`.
  */
-const crdDir = path.join(__dirname, '..', '..', '..', 'shared', 'crds');
+const crdDir = path.join(__dirname, '..', '..', 'crds');
 
 function strict(schema: any): any {
   if (schema === null || typeof schema !== 'object') return schema;
