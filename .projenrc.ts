@@ -85,6 +85,7 @@ for (const [name, file] of [
   ['argocd-application', 'argoproj.io_applications.yaml'],
   ['argocd-applicationset', 'argoproj.io_applicationsets.yaml'],
   ['flux-kustomization', 'kustomize.toolkit.fluxcd.io_kustomizations.yaml'],
+  ['kruise-statefulset', 'apps.kruise.io_statefulsets.yaml'],
 ]) {
   importTask.exec(`cdk8s import ${name}:=${crds}/${file} --language typescript --output src/imports`);
 }

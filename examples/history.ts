@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { Chart } from 'cdk8s';
+import { KruiseIdleFirstChart, NEW_IMAGE as SAMPLE_NEW, OLD_IMAGE as SAMPLE_OLD } from './kruise-idle-first/chart';
 import { NginxCanaryChart, NEW_IMAGE as NGINX_NEW, OLD_IMAGE as NGINX_OLD } from './nginx-canary/chart';
 import { StagedHoldChart, NEW_IMAGE as MYAPP_NEW, OLD_IMAGE as MYAPP_OLD } from './staged-hold/chart';
 import { RolloutDirectory, StagedApp } from '../src';
@@ -31,6 +32,12 @@ export function replayHistory(root: string): void {
   synth(app => new StagedHoldChart(app, 'staged-hold', MYAPP_OLD));
   promote('myapp', 'complete');
   synth(app => new StagedHoldChart(app, 'staged-hold', MYAPP_NEW));
+
+  // seed 004: alpine 3.18.2 on every pod, then 3.18.0 staged and promoted to the idle pods (1 and 3)
+  synth(app => new KruiseIdleFirstChart(app, 'kruise-idle-first', SAMPLE_OLD));
+  promote('sample', 'complete');
+  synth(app => new KruiseIdleFirstChart(app, 'kruise-idle-first', SAMPLE_NEW));
+  promote('sample');
 }
 
 if (require.main === module) {

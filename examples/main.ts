@@ -1,6 +1,7 @@
 // The app that `cdk8s synth` runs (see cdk8s.yaml): every example, into dist/, with the rollout state of
 // each in rollout-state/.
 import { GitOpsChart } from './gitops/chart';
+import { KruiseIdleFirstChart } from './kruise-idle-first/chart';
 import { NginxCanaryChart } from './nginx-canary/chart';
 import { StagedHoldChart } from './staged-hold/chart';
 import { WebChart } from './web/chart';
@@ -11,6 +12,7 @@ export function buildExamples(props: StagedAppProps = {}): StagedApp {
   const web = new WebChart(app, 'web');
   const nginx = new NginxCanaryChart(app, 'nginx-canary');
   const myapp = new StagedHoldChart(app, 'staged-hold');
+  new KruiseIdleFirstChart(app, 'kruise-idle-first');
   new GitOpsChart(app, 'gitops', { web: web.app, nginx: nginx.app, myapp: myapp.app });
   return app;
 }

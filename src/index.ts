@@ -2,6 +2,7 @@ export * from './rollout/stage-size';
 export * from './rollout/plan';
 export * from './stateful/types';
 export * from './stateful/update-strategy';
+export * from './stateful/backend';
 export * from './stateful/container';
 export * from './stateful/stateful-app';
 export * from './output/staged-app';

@@ -39,6 +39,9 @@ export function gateVerdict(plan: PlanDocument, liveText: string): GateVerdict {
   if (live.kind === 'List') {
     return malformed(`the live status is a List: pass one object, \`kubectl get statefulset ${plan.app} -o json\``);
   }
+  if (live.apiVersion !== undefined && live.apiVersion !== plan.apiVersion) {
+    return malformed(`the live object apiVersion (${JSON.stringify(live.apiVersion)}) must be ${JSON.stringify(plan.apiVersion)}`);
+  }
   if (live.kind !== plan.kind) {
     return malformed(`the live object kind (${JSON.stringify(live.kind)}) must be ${JSON.stringify(plan.kind)}`);
   }

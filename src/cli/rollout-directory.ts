@@ -322,6 +322,11 @@ function checkPlan(file: string, plan: any): void {
     if (!Number.isInteger(plan[f]) || plan[f] < 0) throw bad(f, 'an integer >= 0');
   }
   if (!Array.isArray(plan.stages) || plan.stages.length < 2) throw bad('stages', 'a list of at least two stages (hold and complete)');
+  if (!Array.isArray(plan.podOrdinals) || plan.podOrdinals.length !== plan.replicas || !plan.podOrdinals.every((o: unknown) => Number.isInteger(o))) {
+    throw bad('podOrdinals', `a list of ${plan.replicas} ordinals (one per replica)`);
+  }
+  if (!Array.isArray(plan.previewNotes) || !Array.isArray(plan.notes)) throw bad('notes', 'a list of strings');
+  if (plan.apiVersion !== 'apps/v1' && plan.apiVersion !== 'apps.kruise.io/v1beta1') throw bad('apiVersion', '"apps/v1" or "apps.kruise.io/v1beta1"');
   if (plan.candidate === null || typeof plan.candidate !== 'object' || typeof plan.candidate.revision !== 'string') throw bad('candidate', 'an object with a revision');
   plan.stages.forEach((s: any, i: number) => {
     const ok = s && typeof s.name === 'string' && typeof s.directory === 'string' && /^stages\/[0-9]+-[a-z0-9-]+$/.test(s.directory) &&

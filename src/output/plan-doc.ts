@@ -14,12 +14,17 @@ export type PlanStage = ResolvedStage & { readonly updatedPods: string[] };
 /** The machine-readable plan, `plan.json`. Everything PLAN.md shows comes from here. */
 export interface PlanDocument {
   readonly schemaVersion: number;
+  readonly apiVersion: string;
   readonly kind: string;
   readonly app: string;
   readonly namespace: string | null;
   readonly serviceName: string;
   readonly replicas: number;
   readonly ordinalsStart: number;
+  /** The pod ordinals, lowest first (with Kruise's reserveOrdinals, not contiguous). */
+  readonly podOrdinals: number[];
+  /** How the preview was worked out (the Kruise update order); empty for apps/v1. */
+  readonly previewNotes: string[];
   /** The template every pod ran before this rollout; null when unknown (first synth). */
   readonly stable: PlanRevision | null;
   /** The template in base/. */
@@ -38,12 +43,15 @@ export interface PlanDocument {
 export function planDocument(source: StagedSource, state: Omit<RolloutState, 'treeDigest'>, stateFile: string): PlanDocument {
   return {
     schemaVersion: 1,
+    apiVersion: source.target.group === '' ? source.target.version : `${source.target.group}/${source.target.version}`,
     kind: source.target.kind,
     app: source.app,
     namespace: source.namespace ?? null,
     serviceName: source.serviceName,
     replicas: source.replicas,
     ordinalsStart: source.ordinalsStart,
+    podOrdinals: source.podOrdinals,
+    previewNotes: source.previewNotes,
     stable: state.stable && { revision: state.stable.revision, images: state.stable.images },
     candidate: { revision: state.candidate.revision, images: state.candidate.images },
     activeStage: state.activeStage,
@@ -83,7 +91,7 @@ function revisionText(r: PlanRevision | null): string {
 
 /** The stages x pods table, in Markdown. */
 export function planTable(plan: PlanDocument): string[] {
-  const pods = Array.from({ length: plan.replicas }, (_, i) => plan.ordinalsStart + i);
+  const pods = plan.podOrdinals;
   const header = ['stage', 'partition', ...pods.map(o => `${plan.app}-${o}`)];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const s of plan.stages) {
@@ -100,7 +108,7 @@ export function planTable(plan: PlanDocument): string[] {
  * GitHub renders.
  */
 export function planMarkdown(plan: PlanDocument): string {
-  const pods = Array.from({ length: plan.replicas }, (_, i) => plan.ordinalsStart + i);
+  const pods = plan.podOrdinals;
   const active = plan.stages.find(s => s.name === plan.activeStage)!;
   const next = plan.stages[active.index + 1];
   const lines: string[] = [];
@@ -110,12 +118,16 @@ export function planMarkdown(plan: PlanDocument): string {
   lines.push('');
   const ns = plan.namespace === null ? 'no namespace: the GitOps agent\'s destination namespace applies' : `namespace \`${plan.namespace}\``;
   const range = plan.replicas === 0 ? 'no pods' : `pods \`${plan.app}-${pods[0]}\` to \`${plan.app}-${pods[pods.length - 1]}\``;
-  lines.push(`${plan.kind} \`${plan.app}\` (${ns}), ${plan.replicas} replicas, ${range}, headless Service \`${plan.serviceName}\`.`);
+  lines.push(`${plan.kind} (\`${plan.apiVersion}\`) \`${plan.app}\` (${ns}), ${plan.replicas} replicas, ${range}, headless Service \`${plan.serviceName}\`.`);
   lines.push('');
   lines.push(`- old = stable revision: ${revisionText(plan.stable)}`);
   lines.push(`- new = candidate revision: ${revisionText(plan.candidate)}`);
   lines.push('');
-  lines.push('A pod runs the new revision when its ordinal >= ordinals.start + partition.');
+  if (plan.previewNotes.length === 0) {
+    lines.push('A pod runs the new revision when its ordinal >= ordinals.start + partition.');
+  } else {
+    lines.push(...plan.previewNotes);
+  }
   lines.push('');
   for (const note of plan.notes) {
     lines.push(`> ${note}`);

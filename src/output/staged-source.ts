@@ -26,6 +26,10 @@ export interface StagedSource {
   readonly replicas: number;
   readonly ordinalsStart: number;
   readonly stages: ResolvedStage[];
+  /** The pod ordinals, lowest first. */
+  readonly podOrdinals: number[];
+  /** How the preview was worked out, for PLAN.md (the Kruise update order). */
+  readonly previewNotes: string[];
   /** The stage pinned in code by `rollout.activeStage`, if any. */
   readonly pinnedStage?: string;
   readonly allowSupersede: boolean;

@@ -71,14 +71,26 @@ export function revisionOf(template: any): RevisionRecord {
   return { revision: templateRevision(template), images: templateImages(template), template };
 }
 
-/** The immutable fields of a rendered StatefulSet. */
+const KRUISE = 'apps.kruise.io/v1beta1';
+
+/**
+ * The immutable fields of a rendered StatefulSet. Kruise's webhook lets volumeClaimTemplates change,
+ * the API server does not for apps/v1.
+ */
 export function immutableFieldsOf(sts: any): ImmutableFields {
   return {
     selector: sts.spec?.selector ?? null,
     serviceName: sts.spec?.serviceName ?? null,
     podManagementPolicy: sts.spec?.podManagementPolicy ?? null,
-    volumeClaimTemplates: sts.spec?.volumeClaimTemplates ?? null,
+    volumeClaimTemplates: sts.apiVersion === KRUISE ? null : sts.spec?.volumeClaimTemplates ?? null,
   };
+}
+
+/** What the API server (or Kruise's webhook) answers to a change of an immutable field. */
+function rejection(sts: any): string {
+  return sts.apiVersion === KRUISE
+    ? 'Kruise\'s webhook rejects the update ("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'reserveOrdinals\', \'lifecycle\', \'revisionHistoryLimit\', \'persistentVolumeClaimRetentionPolicy\', `volumeClaimTemplates`, `VolumeClaimUpdateStrategy` and \'updateStrategy\' are forbidden")'
+    : 'the API server rejects the update ("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden")';
 }
 
 function podsOf(app: string, ordinals: number[]): string[] {
@@ -133,7 +145,7 @@ export function nextState(prev: RolloutState | undefined, input: SynthInput): Om
   const notes: string[] = [];
   if (changed.length > 0) {
     if (!input.allowRecreate) {
-      throw new Error(`${changed.map(k => `spec.${k}`).join(', ')} of StatefulSet ${JSON.stringify(input.app)} changed since the committed tree: the API server rejects the update ("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden") and Argo CD or Flux would retry and fail forever. Revert the change, or recreate the StatefulSet: set rollout.allowRecreate, then delete it keeping its pods and claims with \`kubectl delete statefulset ${input.app} --cascade=orphan\` before the sync (or let Flux recreate it with \`force: true\`)`);
+      throw new Error(`${changed.map(k => `spec.${k}`).join(', ')} of StatefulSet ${JSON.stringify(input.app)} changed since the committed tree: ${rejection(input.statefulSet)} and Argo CD or Flux would retry and fail forever. Revert the change, or recreate the StatefulSet: set rollout.allowRecreate, then delete it keeping its pods and claims with \`kubectl delete statefulset ${input.app} --cascade=orphan\` before the sync (or let Flux recreate it with \`force: true\`)`);
     }
     notes.push(`Recreate required: ${changed.map(k => `spec.${k}`).join(', ')} changed. Before this commit syncs, run \`kubectl delete statefulset ${input.app} --cascade=orphan\` (pods and claims stay), or sync with Flux \`force: true\`.`);
   }

@@ -1,14 +1,17 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { checkKruiseAgainstApp, isInPlace, KruiseOptions, reservedOrdinals, StatefulSetBackend } from './backend';
 import { ContainerProps, renderContainer } from './container';
 import {
   AccessMode, HeadlessServiceOptions, PodManagementPolicy, Protocol, PvcRetention, PvcRetentionPolicy,
   VolumeClaimTemplate,
 } from './types';
 import { StatefulSetUpdateStrategy } from './update-strategy';
+import * as kruise from '../imports/kruise-statefulset-apps.kruise.io';
 import { StagedSource } from '../output/staged-source';
-import { HOLD_PARTITION } from '../rollout/partition';
+import { kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePreviewInput } from '../rollout/kruise-preview';
+import { allOrdinals, HOLD_PARTITION } from '../rollout/partition';
 import { ResolvedStage, RolloutPlan } from '../rollout/plan';
 import {
   checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkPortName, checkQuantity, show,
@@ -184,6 +187,13 @@ export interface StatefulAppProps {
    * @default - no rollout: the objects go into the chart like any other
    */
   readonly rollout?: StatefulAppRolloutOptions;
+  /**
+   * The workload kind: `apps/v1` StatefulSet, or OpenKruise's Advanced StatefulSet
+   * (`StatefulSetBackend.kruise({...})`), whose partition counts the pods kept on the old revision and
+   * which can update idle pods first by a priority strategy, in place.
+   * @default StatefulSetBackend.native()
+   */
+  readonly backend?: StatefulSetBackend;
 }
 
 /**
@@ -206,8 +216,10 @@ export class StatefulApp extends Construct {
   public readonly ordinalsStart: number;
   /** The selector labels. */
   public readonly selectorLabels: { [key: string]: string };
-  /** The StatefulSet. */
-  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The StatefulSet (`apps/v1`, or `apps.kruise.io/v1beta1` with the Kruise backend). */
+  public readonly statefulSet: ApiObject;
+  /** The pod ordinals, lowest first (reserved ordinals skipped with the Kruise backend). */
+  public readonly podOrdinals: number[];
   /** The headless Service. */
   public readonly service: k8s.KubeService;
   /** The resolved stages, hold first, when there is a rollout. */
@@ -219,6 +231,8 @@ export class StatefulApp extends Construct {
   public readonly rolloutDirectory?: string;
   private readonly allowSupersede: boolean;
   private readonly allowRecreate: boolean;
+  private readonly kruise?: KruiseOptions;
+  private readonly previewNotes: string[] = [];
 
   public constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
@@ -327,6 +341,45 @@ export class StatefulApp extends Construct {
       this.rolloutDirectory = directory;
       partition = HOLD_PARTITION;
     }
+
+    // the OpenKruise backend: its webhook's rules, and the pods each stage updates under its rules
+    const backend = props.backend ?? StatefulSetBackend.native();
+    const kruiseOptions = backend._kruise();
+    this.kruise = kruiseOptions;
+    const reserved = kruiseOptions ? reservedOrdinals(kruiseOptions) : [];
+    this.podOrdinals = kruiseOptions ? kruisePodOrdinals(replicas, ordinalsStart, reserved) : allOrdinals(replicas, ordinalsStart);
+    if (kruiseOptions) {
+      if (props.minReadySeconds !== undefined) {
+        throw new Error(`minReadySeconds (${props.minReadySeconds}) is not a field of the Advanced StatefulSet: use StatefulSetBackend.kruise({ minReadySeconds }) (rollingUpdate.minReadySeconds, 0 to 300)`);
+      }
+      checkKruiseAgainstApp(kruiseOptions, props.podManagementPolicy, strategy?.maxUnavailable);
+      if (strategy?.type === 'OnDelete' && (kruiseOptions.priority || kruiseOptions.podUpdatePolicy || kruiseOptions.paused !== undefined || kruiseOptions.minReadySeconds !== undefined)) {
+        throw new Error('updateStrategy (OnDelete) cannot carry Kruise rollingUpdate options (priority, podUpdatePolicy, paused, minReadySeconds): use RollingUpdate');
+      }
+      const templateLabels = { ...selectorLabels, ...podLabels };
+      const declared = new Map((kruiseOptions.previewPodLabels ?? []).map(p => [p.ordinal, p.labels]));
+      for (const ordinal of declared.keys()) {
+        if (!this.podOrdinals.includes(ordinal)) {
+          throw new Error(`kruise.previewPodLabels ordinal (${ordinal}) is not a pod of ${name}: the pods are ${this.podOrdinals.join(', ')}`);
+        }
+      }
+      const preview = (p: number): KruisePreviewInput => ({
+        replicas,
+        ordinalsStart,
+        reserved,
+        partition: p,
+        unordered: kruiseOptions.unorderedUpdate ?? kruiseOptions.priority !== undefined,
+        priority: kruiseOptions.priority?._spec(),
+        labelsOf: (o: number) => ({ ...templateLabels, ...(declared.get(o) ?? {}) }),
+      });
+      if (this.stages) {
+        this.stages = this.stages.map(st => ({ ...st, updatedOrdinals: kruiseUpdatedOrdinals(preview(st.partition)) }));
+        const order = kruiseUpdateOrder(preview(0)).map(o => `${name}-${o}`);
+        this.previewNotes.push(`OpenKruise Advanced StatefulSet: the partition is the number of pods kept on the old revision; pods update in the order ${order.join(', ')}` +
+          (kruiseOptions.priority ? ` (${kruiseOptions.priority._spec().weight ? 'weightPriority: higher summed weight first' : 'orderPriority'}, ties by descending ordinal${declared.size > 0 ? `; labels declared for the preview: ${[...declared.entries()].map(([o, l]) => `${name}-${o} ${Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',')}`).join('; ')}` : ''})` : ' (highest ordinal first)') +
+          (reserved.length > 0 ? `; reserved ordinals ${reserved.join(', ')} are skipped` : '') + '.');
+      }
+    }
     const updateStrategy: k8s.StatefulSetUpdateStrategy | undefined = strategy === undefined && partition === undefined
       ? undefined
       : strategy?.type === 'OnDelete'
@@ -362,35 +415,85 @@ export class StatefulApp extends Construct {
       },
     });
 
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: { name, labels, annotations: props.annotations },
+    const template: k8s.PodTemplateSpec = {
+      metadata: { labels: { ...selectorLabels, ...podLabels }, annotations: props.podAnnotations },
       spec: {
-        serviceName,
-        replicas,
-        selector: { matchLabels: selectorLabels },
-        podManagementPolicy: props.podManagementPolicy,
-        updateStrategy,
-        minReadySeconds: props.minReadySeconds,
-        persistentVolumeClaimRetentionPolicy: retention && { whenDeleted: retention.whenDeleted, whenScaled: retention.whenScaled },
-        ordinals: props.ordinalsStart !== undefined ? { start: props.ordinalsStart } : undefined,
-        revisionHistoryLimit: props.revisionHistoryLimit,
-        template: {
-          metadata: { labels: { ...selectorLabels, ...podLabels }, annotations: props.podAnnotations },
-          spec: {
-            serviceAccountName: props.serviceAccountName,
-            securityContext: props.podSecurityContext,
-            terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
-            nodeSelector: props.nodeSelector,
-            tolerations: props.tolerations,
-            affinity: props.affinity,
-            initContainers,
-            containers,
-            volumes: props.volumes,
-          },
-        },
-        volumeClaimTemplates: claims.length > 0 ? claims : undefined,
+        serviceAccountName: props.serviceAccountName,
+        securityContext: props.podSecurityContext,
+        terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+        nodeSelector: props.nodeSelector,
+        tolerations: props.tolerations,
+        affinity: props.affinity,
+        // Kruise's in-place update needs this readiness gate (its webhook refuses the object without it)
+        readinessGates: kruiseOptions && isInPlace(kruiseOptions.podUpdatePolicy) ? [{ conditionType: 'InPlaceUpdateReady' }] : undefined,
+        initContainers,
+        containers,
+        volumes: props.volumes,
       },
-    });
+    };
+    const metadata = { name, labels, annotations: props.annotations };
+    const pvcRetention = retention && { whenDeleted: retention.whenDeleted, whenScaled: retention.whenScaled };
+    const ordinals = props.ordinalsStart !== undefined ? { start: props.ordinalsStart } : undefined;
+    if (kruiseOptions) {
+      const rolling = updateStrategy?.rollingUpdate;
+      const kruiseRolling: kruise.StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate = {
+        partition: rolling?.partition,
+        maxUnavailable: strategy?.maxUnavailable && (strategy.maxUnavailable.isPercent
+          ? kruise.StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable.fromString(strategy.maxUnavailable.toString())
+          : kruise.StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable.fromNumber(strategy.maxUnavailable.value)),
+        minReadySeconds: kruiseOptions.minReadySeconds,
+        paused: kruiseOptions.paused,
+        podUpdatePolicy: kruiseOptions.podUpdatePolicy,
+        inPlaceUpdateStrategy: kruiseOptions.inPlaceGracePeriodSeconds !== undefined ? { gracePeriodSeconds: kruiseOptions.inPlaceGracePeriodSeconds } : undefined,
+        unorderedUpdate: (kruiseOptions.unorderedUpdate ?? kruiseOptions.priority !== undefined) ? {
+          priorityStrategy: kruiseOptions.priority && {
+            weightPriority: kruiseOptions.priority._spec().weight?.map(t => ({ weight: t.weight, matchSelector: { matchLabels: t.selector.matchLabels } })),
+            orderPriority: kruiseOptions.priority._spec().order?.map(k => ({ orderedKey: k })),
+          },
+        } : undefined,
+      };
+      const hasRolling = Object.values(kruiseRolling).some(v => v !== undefined);
+      this.statefulSet = new kruise.StatefulSetV1Beta1(this, 'Resource', {
+        metadata,
+        spec: {
+          serviceName,
+          replicas,
+          selector: { matchLabels: selectorLabels },
+          podManagementPolicy: props.podManagementPolicy,
+          updateStrategy: updateStrategy === undefined && !hasRolling ? undefined : {
+            type: updateStrategy?.type ?? 'RollingUpdate',
+            rollingUpdate: hasRolling ? kruiseRolling : undefined,
+          },
+          persistentVolumeClaimRetentionPolicy: pvcRetention as kruise.StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy | undefined,
+          ordinals,
+          reserveOrdinals: kruiseOptions.reserveOrdinals?.map(r => (/^\d+$/.test(r)
+            ? kruise.StatefulSetV1Beta1SpecReserveOrdinals.fromNumber(Number(r))
+            : kruise.StatefulSetV1Beta1SpecReserveOrdinals.fromString(r))),
+          revisionHistoryLimit: props.revisionHistoryLimit,
+          // the CRD types the pod template and the claim templates loosely: serialize them with the typed
+          // Kubernetes mappers, which drop unknown fields
+          template: k8s.toJson_PodTemplateSpec(template),
+          volumeClaimTemplates: claims.length > 0 ? claims.map(c => k8s.toJson_KubePersistentVolumeClaimProps(c)) : undefined,
+        },
+      });
+    } else {
+      this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+        metadata,
+        spec: {
+          serviceName,
+          replicas,
+          selector: { matchLabels: selectorLabels },
+          podManagementPolicy: props.podManagementPolicy,
+          updateStrategy,
+          minReadySeconds: props.minReadySeconds,
+          persistentVolumeClaimRetentionPolicy: pvcRetention,
+          ordinals,
+          revisionHistoryLimit: props.revisionHistoryLimit,
+          template,
+          volumeClaimTemplates: claims.length > 0 ? claims : undefined,
+        },
+      });
+    }
     this.node.defaultChild = this.statefulSet;
   }
 
@@ -409,10 +512,14 @@ export class StatefulApp extends Construct {
       replicas: this.replicas,
       ordinalsStart: this.ordinalsStart,
       stages: this.stages,
+      podOrdinals: this.podOrdinals,
+      previewNotes: this.previewNotes,
       pinnedStage: this.pinnedStage,
       allowSupersede: this.allowSupersede,
       allowRecreate: this.allowRecreate,
-      target: { group: 'apps', version: 'v1', kind: 'StatefulSet', name: this.name, namespace },
+      target: this.kruise
+        ? { group: 'apps.kruise.io', version: 'v1beta1', kind: 'StatefulSet', name: this.name, namespace }
+        : { group: 'apps', version: 'v1', kind: 'StatefulSet', name: this.name, namespace },
       partitionPath: '/spec/updateStrategy/rollingUpdate/partition',
     };
   }

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { StatefulSet } from 'kubernetes-models/apps/v1';
-import { Service } from 'kubernetes-models/v1';
+import { PodTemplateSpec, Service } from 'kubernetes-models/v1';
 import * as ts from 'typescript';
+import { crdProblems } from './crd-schema';
 
 /**
  * Validate emitted objects against the Kubernetes API schema in two ways:
@@ -23,6 +24,21 @@ export function schemaProblems(objects: any[]): string[] {
   const decls: string[] = [];
   objects.forEach((obj, i) => {
     const gvk = `${obj.apiVersion}/${obj.kind}`;
+    if (gvk === 'apps.kruise.io/v1beta1/StatefulSet') {
+      // the CRD schema (unknown fields refused), then the pod template and claim templates, which the CRD
+      // leaves open (x-kubernetes-preserve-unknown-fields), against the Kubernetes types
+      problems.push(...crdProblems(obj).map(p => `${gvk} ${obj.metadata?.name}: ${p}`));
+      try {
+        new PodTemplateSpec(obj.spec.template).validate();
+      } catch (e) {
+        problems.push(`${gvk} ${obj.metadata?.name} template: ${(e as Error).message}`);
+      }
+      imports.add("import { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';");
+      imports.add("import { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';");
+      decls.push(`export const t${i}: IPodTemplateSpec = ${JSON.stringify(obj.spec.template)};`);
+      decls.push(`export const c${i}: Array<Omit<IPersistentVolumeClaim, 'apiVersion' | 'kind'>> = ${JSON.stringify(obj.spec.volumeClaimTemplates ?? [])};`);
+      return;
+    }
     const model = MODELS[gvk];
     if (!model) {
       problems.push(`object ${i}: no schema for ${gvk}`);
