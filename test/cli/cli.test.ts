@@ -40,6 +40,22 @@ describe('gate verdicts on recorded status documents', () => {
     else expect(r).toEqual({ code: exitCode, out: '', err: `cdk8s-staged: ${reason}\n` });
   });
 
+  test('an Advanced StatefulSet is judged by the same rule, and its apiVersion must match', () => {
+    const sample = path.join(repo, 'dist', 'sample');
+    const sts = JSON.parse(fs.readFileSync(path.join(fixtures, 'canary-converged.json'), 'utf-8'));
+    const live = {
+      ...sts,
+      apiVersion: 'apps.kruise.io/v1beta1',
+      metadata: { ...sts.metadata, name: 'sample' },
+      spec: { ...sts.spec, replicas: 5, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 3 } }, template: { spec: { containers: [{ name: 'main', image: 'alpine:3.18.0' }] } } },
+      status: { ...sts.status, updatedReplicas: 2, updatedReadyReplicas: 2 },
+    };
+    const dir = RolloutDirectory.open(sample);
+    expect(dir.gate(JSON.stringify(live))).toEqual({ converged: true, exitCode: 0, reason: 'stage idle converged: 2 of 5 pods updated, 5 of 5 ready' });
+    expect(dir.gate(JSON.stringify({ ...live, status: { ...live.status, updatedReplicas: 1 } }))).toEqual({ converged: false, exitCode: 1, reason: '1 of 2 pods updated' });
+    expect(dir.gate(JSON.stringify({ ...live, apiVersion: 'apps/v1' }))).toEqual({ converged: false, exitCode: 2, reason: 'the live object apiVersion ("apps/v1") must be "apps.kruise.io/v1beta1"' });
+  });
+
   test('gate reads standard input with --live - and prints JSON with --json', () => {
     const text = fs.readFileSync(path.join(fixtures, 'canary-updating.json'), 'utf-8');
     const r = cli(['gate', nginx, '--live', '-', '--json'], text);

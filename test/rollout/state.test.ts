@@ -107,6 +107,15 @@ describe('rollout state transitions', () => {
     expect(allowed.notes).toEqual(['Recreate required: spec.serviceName, spec.volumeClaimTemplates changed. Before this commit syncs, run `kubectl delete statefulset db --cascade=orphan` (pods and claims stay), or sync with Flux `force: true`.']);
   });
 
+  test('Kruise lets volumeClaimTemplates change, not serviceName', () => {
+    const kruiseSts = (extra: any) => ({ ...sts('pg:15', extra), apiVersion: 'apps.kruise.io/v1beta1' });
+    const first = { ...nextState(undefined, input('pg:15', { statefulSet: kruiseSts({}) })), treeDigest: 'x' };
+    const claims = nextState(first, input('pg:15', { statefulSet: kruiseSts({ volumeClaimTemplates: [{ metadata: { name: 'data' } }] }) }));
+    expect(claims.activeStage).toBe('hold');
+    expect(() => nextState(first, input('pg:15', { statefulSet: kruiseSts({ serviceName: 'other' }) }))).toThrow(
+      'spec.serviceName of StatefulSet "db" changed since the committed tree: Kruise\'s webhook rejects the update ("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'reserveOrdinals\', \'lifecycle\', \'revisionHistoryLimit\', \'persistentVolumeClaimRetentionPolicy\', `volumeClaimTemplates`, `VolumeClaimUpdateStrategy` and \'updateStrategy\' are forbidden")');
+  });
+
   test('a pin wins over the state', () => {
     expect(run(['pg:15'], { pinnedStage: 'half' }).activeStage).toBe('half');
     expect(run(['pg:15'], { pinnedStage: 'half' }).pinned).toBe(true);
