@@ -74,6 +74,13 @@ const synthTask = project.addTask('synth', {
 synthTask.spawn(project.compileTask);
 synthTask.exec('cdk8s synth');
 
+// `npm run bench [-- --apps N --stages S --runs R]`: the benchmark (not a test), on the compiled lib/
+const benchTask = project.addTask('bench', {
+  description: 'Benchmark synth against plain cdk8s-plus-27 (bench/run.js)',
+});
+benchTask.spawn(project.compileTask);
+benchTask.exec('node bench/run.js', { receiveArgs: true });
+
 // `npx projen import`: regenerate the typed CRD classes in src/imports/ (committed; cdk8s import works
 // offline on a file). They stay internal: the constructs in src/gitops expose their own props.
 const crds = 'crds';

@@ -40,10 +40,17 @@ export function writeAtomically(trees: TreeToWrite[], files: FileToWrite[], ops:
       const tmp = tmpFor(tree.directory);
       fs.rmSync(tmp, { recursive: true, force: true });
       staged.push({ tmp, target: tree.directory });
+      // each directory once, parents first (a tree has a few directories and many files)
+      const dirs = new Set<string>();
+      for (const file of tree.files.keys()) {
+        for (let d = path.dirname(file); d !== '.' && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
+      }
+      fs.mkdirSync(tmp);
+      for (const d of [...dirs].sort((a, b) => a.split('/').length - b.split('/').length)) {
+        fs.mkdirSync(path.join(tmp, d));
+      }
       for (const [file, content] of tree.files) {
-        const full = path.join(tmp, file);
-        fs.mkdirSync(path.dirname(full), { recursive: true });
-        ops.writeFileSync(full, content);
+        ops.writeFileSync(path.join(tmp, file), content);
       }
     }
     for (const file of files) {
