@@ -9,6 +9,8 @@ import { schemaProblems } from './support/k8s-schema';
 import { kustomizeBuild } from './support/kustomize';
 import { stagedApp } from './support/synth';
 
+const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+
 const base: StatefulAppProps = {
   name: 'vote',
   replicas: 5,
@@ -70,7 +72,7 @@ describe('the OpenKruise backend', () => {
           metadata: { labels: { app: 'vote' } },
           spec: {
             readinessGates: [{ conditionType: 'InPlaceUpdateReady' }],
-            containers: [{ name: 'main', image: 'alpine:3.18.0', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+            containers: [{ name: 'main', image: 'alpine:3.18.0', volumeMounts: [{ name: 'data', mountPath: '/data' }], securityContext: restricted }],
           },
         },
         volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
@@ -87,7 +89,7 @@ describe('the OpenKruise backend', () => {
 
   test('unknown fields in the pod template are dropped, and the check would catch them', () => {
     const { objects, sts } = synth({ ...base, containers: [{ name: 'main', image: 'a', bogus: 1 } as any], backend: StatefulSetBackend.kruise() });
-    expect(sts.spec.template.spec.containers).toEqual([{ name: 'main', image: 'a' }]);
+    expect(sts.spec.template.spec.containers).toEqual([{ name: 'main', image: 'a', securityContext: restricted }]);
     const tampered = JSON.parse(JSON.stringify(objects));
     tampered[1].spec.template.spec.containers[0].bogus = 1;
     tampered[1].spec.surprise = true;

@@ -15,6 +15,9 @@ function synth(props: StatefulAppProps, id = 'app', namespace?: string) {
   return { objects, sts: find('StatefulSet')[0], svc: find('Service')[0], count: objects.length };
 }
 
+/** The Pod Security Standards restricted defaults every container gets. */
+const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+
 const minimal: StatefulAppProps = { containers: [{ name: 'main', image: 'busybox:1.36' }] };
 
 describe('StatefulApp', () => {
@@ -37,7 +40,7 @@ describe('StatefulApp', () => {
         selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } },
         template: {
           metadata: { labels: { 'app.kubernetes.io/name': 'db' } },
-          spec: { containers: [{ name: 'main', image: 'busybox:1.36' }] },
+          spec: { containers: [{ name: 'main', image: 'busybox:1.36', securityContext: restricted }] },
         },
       },
     });
@@ -119,7 +122,7 @@ describe('StatefulApp', () => {
           terminationGracePeriodSeconds: 60,
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'kafka', effect: 'NoSchedule' }],
-          initContainers: [{ name: 'init', image: 'busybox:1.36', command: ['sh', '-c', 'true'] }],
+          initContainers: [{ name: 'init', image: 'busybox:1.36', command: ['sh', '-c', 'true'], securityContext: restricted }],
           containers: [{
             name: 'kafka',
             image: 'apache/kafka:3.7.0',
@@ -134,7 +137,7 @@ describe('StatefulApp', () => {
             readinessProbe: { tcpSocket: { port: 'broker' }, periodSeconds: 5 },
             livenessProbe: { exec: { command: ['true'] } },
             startupProbe: { httpGet: { path: '/', port: 9404 }, failureThreshold: 30 },
-            securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false },
+            securityContext: restricted,
             volumeMounts: [{ name: 'data', mountPath: '/var/lib/kafka' }, { name: 'config', mountPath: '/config', readOnly: true }],
           }],
           volumes: [{ name: 'config', configMap: { name: 'kafka-config' } }],
@@ -179,7 +182,7 @@ describe('StatefulApp', () => {
     expect(container).toEqual({
       name: 'c', image: 'i',
       readinessProbe: { httpGet: { path: '/', port: 80 } },
-      securityContext: { runAsUser: 1000 },
+      securityContext: { ...restricted, runAsUser: 1000 },
     });
     expect(sts.spec.template.spec.volumes).toEqual([{ name: 'v', emptyDir: {} }]);
     expect(sts.spec.template.spec.tolerations).toEqual([{ key: 'k' }]);

@@ -2,6 +2,9 @@ import { Testing } from 'cdk8s';
 import { NginxCanaryChart, OLD_IMAGE } from './chart';
 import { schemaProblems } from '../../test/support/k8s-schema';
 
+
+const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+
 describe('examples/nginx-canary (seed 002)', () => {
   const chart = new NginxCanaryChart(Testing.app(), 'nginx-canary');
   const objects = Testing.synth(chart);
@@ -17,7 +20,7 @@ describe('examples/nginx-canary (seed 002)', () => {
     expect(sts.metadata).toEqual({ name: 'nginx-statefulset', labels: { app: 'nginx-stateful' } });
     expect(sts.spec.serviceName).toBe('nginx-stateful-service');
     expect(sts.spec.replicas).toBe(5);
-    expect(sts.spec.template.spec.containers).toEqual([{ name: 'nginx-container', image: 'nginx:1.26.1', ports: [{ name: 'web-port', containerPort: 80 }] }]);
+    expect(sts.spec.template.spec.containers).toEqual([{ name: 'nginx-container', image: 'nginx:1.26.1', ports: [{ name: 'web-port', containerPort: 80 }], securityContext: restricted }]);
     expect(schemaProblems(objects)).toEqual([]);
   });
 

@@ -2,6 +2,9 @@ import { Testing } from 'cdk8s';
 import { WebChart } from './chart';
 import { schemaProblems } from '../../test/support/k8s-schema';
 
+
+const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+
 describe('examples/web (seed 001)', () => {
   const chart = new WebChart(Testing.app(), 'web');
   const objects = Testing.synth(chart);
@@ -33,6 +36,7 @@ describe('examples/web (seed 001)', () => {
               image: 'registry.k8s.io/nginx-slim:0.8',
               ports: [{ name: 'web', containerPort: 80 }],
               volumeMounts: [{ name: 'www', mountPath: '/usr/share/nginx/html' }],
+              securityContext: restricted,
             }],
           },
         },

@@ -112,10 +112,19 @@ export interface ContainerProps {
    */
   readonly startupProbe?: k8s.Probe;
   /**
-   * The container security context.
-   * @default - none
+   * The container security context. Its fields override the restricted defaults field by field.
+   * @default - the restricted defaults (see `restrictedDefaults`), nothing else
    */
   readonly securityContext?: k8s.SecurityContext;
+  /**
+   * Apply the Pod Security Standards "restricted" defaults to this container: `runAsNonRoot: true`,
+   * `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]` and `seccompProfile.type: RuntimeDefault`.
+   * Set to false to opt this container out (for an image that must run as root); then only
+   * `securityContext` is emitted.
+   * @default true
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+   */
+  readonly restrictedDefaults?: boolean;
   /**
    * Volumes and claim templates mounted in the container.
    * @default - none
@@ -177,7 +186,7 @@ export function renderContainer(field: string, c: ContainerProps): k8s.Container
     readinessProbe: c.readinessProbe,
     livenessProbe: c.livenessProbe,
     startupProbe: c.startupProbe,
-    securityContext: c.securityContext,
+    securityContext: securityContextOf(field, c),
     volumeMounts: c.volumeMounts?.map((m, i) => {
       if (typeof m.mountPath !== 'string' || !m.mountPath.startsWith('/')) {
         throw new Error(`${field}.volumeMounts[${i}].mountPath (${show(m.mountPath)}) must be an absolute path`);
@@ -197,4 +206,22 @@ function quantities(field: string, map?: { [key: string]: string }): { [key: str
     out[key] = k8s.Quantity.fromString(value);
   }
   return out;
+}
+
+/** The restricted profile's container settings, the defaults of every container. */
+export const RESTRICTED_SECURITY_CONTEXT: k8s.SecurityContext = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+function securityContextOf(field: string, c: ContainerProps): k8s.SecurityContext | undefined {
+  if (c.restrictedDefaults !== undefined && typeof c.restrictedDefaults !== 'boolean') {
+    throw new Error(`${field}.restrictedDefaults (${show(c.restrictedDefaults)}) must be true or false`);
+  }
+  if (c.restrictedDefaults === false) {
+    return c.securityContext;
+  }
+  return { ...RESTRICTED_SECURITY_CONTEXT, ...(c.securityContext ?? {}) };
 }
