@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { readFiles } from '../output/read-files';
 
 /** Find the cdk8s.yaml above a directory. */
 export function findCdk8sYaml(from: string): string | undefined {
@@ -52,21 +53,6 @@ export function renderFromCode(dir: string): { [file: string]: string } {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-/** Every file below a directory, relative path (with '/') -> content. */
-export function readFiles(dir: string): { [file: string]: string } {
-  const out: { [file: string]: string } = {};
-  const walk = (d: string) => {
-    if (!fs.existsSync(d)) return;
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) out[path.relative(dir, full).split(path.sep).join('/')] = fs.readFileSync(full, 'utf-8');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** The message of the error a Node program died with, without its stack; else its last lines. */

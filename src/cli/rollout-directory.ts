@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { readFiles, renderFromCode } from './code-check';
+import { renderFromCode } from './code-check';
 import { gateVerdict } from './gate';
 import { FileToWrite, writeAtomically } from '../output/atomic-write';
 import { parseActiveDirectory } from '../output/kustomization';
+import { readFiles } from '../output/read-files';
 import { PlanDocument, PlanStage, planTable } from '../output/plan-doc';
 import { readStateFile, stateJson } from '../output/state-file';
 import { treeDigest, writePlanFiles } from '../output/tree';
@@ -301,7 +302,7 @@ export class RolloutDirectory {
     writePlanFiles(next, plan);
     const changed = [...next.keys()].filter(f => next.get(f) !== this.files[f]).sort();
     const files: FileToWrite[] = changed.map(f => ({ path: path.join(this.directory, f), content: next.get(f)! }));
-    files.push({ path: this.stateFile, content: stateJson({ ...state, treeDigest: treeDigest(next) }) });
+    files.push({ path: this.stateFile, content: stateJson({ ...state, treeDigest: treeDigest(next), files: [...next.keys()].sort() }) });
     writeAtomically([], files);
     return changed;
   }

@@ -40,7 +40,7 @@ export interface PlanDocument {
 }
 
 /** Build `plan.json` from a staged source and its state. */
-export function planDocument(source: StagedSource, state: Omit<RolloutState, 'treeDigest'>, stateFile: string): PlanDocument {
+export function planDocument(source: StagedSource, state: Omit<RolloutState, 'treeDigest' | 'files'>, stateFile: string): PlanDocument {
   return {
     schemaVersion: 1,
     apiVersion: source.target.group === '' ? source.target.version : `${source.target.group}/${source.target.version}`,

@@ -5,6 +5,7 @@ import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from './atomic-write';
 import { planDocument } from './plan-doc';
+import { readFiles } from './read-files';
 import { isStagedSourceProvider, StagedSource } from './staged-source';
 import { readStateFile, stateFilePath, stateJson } from './state-file';
 import { renderStagedTree, treeDigest } from './tree';
@@ -147,7 +148,8 @@ export class StagedApp extends App {
       const directory = path.join(outdir, source.directory);
       const relativeState = path.relative(path.join(this.committedOutdir, source.directory), stateFile).split(path.sep).join('/');
       const files = renderStagedTree(source, objects, planDocument(source, next, relativeState));
-      const state: RolloutState = { ...next, treeDigest: treeDigest(files) };
+      checkOnlyOwnFiles(directory, previous?.files ?? []);
+      const state: RolloutState = { ...next, treeDigest: treeDigest(files), files: [...files.keys()].sort() };
       return { source, tree: { directory, files }, state, stateFile };
     });
   }
@@ -165,6 +167,18 @@ export class StagedApp extends App {
       }
     }
     return out;
+  }
+}
+
+/**
+ * A rollout directory is replaced whole, so it may hold only the files the library wrote there last time
+ * (listed in the state file). Anything else is refused, never deleted.
+ */
+function checkOnlyOwnFiles(directory: string, written: string[]): void {
+  const known = new Set(written);
+  const foreign = Object.keys(readFiles(directory)).filter(f => !known.has(f)).sort();
+  if (foreign.length > 0) {
+    throw new Error(`the rollout directory ${directory} holds files this library did not write: ${foreign.join(', ')}. A synth replaces the directory whole and never deletes files it did not write: move them out (or delete them) and synth again`);
   }
 }
 

@@ -27,7 +27,7 @@ export function readStateFile(file: string): RolloutState | undefined {
   } catch (e) {
     throw new Error(`rollout state ${file} is not valid JSON (${(e as Error).message}): restore it from git`);
   }
-  const fields: Array<[string, string]> = [['app', 'string'], ['directory', 'string'], ['activeStage', 'string'], ['candidate', 'object'], ['immutable', 'object'], ['treeDigest', 'string'], ['notes', 'object']];
+  const fields: Array<[string, string]> = [['app', 'string'], ['directory', 'string'], ['activeStage', 'string'], ['candidate', 'object'], ['immutable', 'object'], ['treeDigest', 'string'], ['notes', 'object'], ['files', 'object']];
   if (state === null || typeof state !== 'object' || state.schemaVersion !== 1) {
     throw new Error(`rollout state ${file} schemaVersion (${JSON.stringify(state?.schemaVersion)}) must be 1: restore it from git`);
   }

@@ -48,6 +48,8 @@ export interface RolloutState {
   readonly notes: string[];
   /** The SHA-256 of the tree as last written, to tell a hand-edited or stale tree. */
   readonly treeDigest: string;
+  /** The files of the tree as last written, relative to it: the only files a synth may replace. */
+  readonly files: string[];
 }
 
 /** What the code renders now. */
@@ -123,7 +125,7 @@ function stageNamed(stages: ResolvedStage[], name: string, what: string): Resolv
  * A stage pinned in code always wins, except that an abort needs a stage whose partition rolls the
  * canary back.
  */
-export function nextState(prev: RolloutState | undefined, input: SynthInput): Omit<RolloutState, 'treeDigest'> {
+export function nextState(prev: RolloutState | undefined, input: SynthInput): Omit<RolloutState, 'treeDigest' | 'files'> {
   const template = input.statefulSet.spec.template;
   const candidate = revisionOf(template);
   const immutable = immutableFieldsOf(input.statefulSet);

@@ -29,7 +29,7 @@ function run(steps: Array<string | { to: string }>, last: Partial<SynthInput> = 
   let state: RolloutState | undefined;
   steps.forEach((step, i) => {
     if (typeof step === 'string') {
-      state = { ...nextState(state, input(step, i === steps.length - 1 ? last : {})), treeDigest: 'sha256:x' };
+      state = { ...nextState(state, input(step, i === steps.length - 1 ? last : {})), treeDigest: 'sha256:x', files: [] };
     } else {
       state = { ...state!, activeStage: step.to };
     }
@@ -98,7 +98,7 @@ describe('rollout state transitions', () => {
   });
 
   test('fails an immutable field change, saying the API server rejects it and how to recreate', () => {
-    const first = { ...nextState(undefined, input('pg:15')), treeDigest: 'x' };
+    const first = { ...nextState(undefined, input('pg:15')), treeDigest: 'x', files: [] };
     const changed = input('pg:15', { statefulSet: sts('pg:15', { serviceName: 'db-headless', volumeClaimTemplates: [{ metadata: { name: 'data' } }] }) });
     expect(() => nextState(first, changed)).toThrow(new Error(
       'spec.serviceName, spec.volumeClaimTemplates of StatefulSet "db" changed since the committed tree: the API server rejects the update ("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden") and Argo CD or Flux would retry and fail forever. Revert the change, or recreate the StatefulSet: set rollout.allowRecreate, then delete it keeping its pods and claims with `kubectl delete statefulset db --cascade=orphan` before the sync (or let Flux recreate it with `force: true`)'));
@@ -109,7 +109,7 @@ describe('rollout state transitions', () => {
 
   test('Kruise lets volumeClaimTemplates change, not serviceName', () => {
     const kruiseSts = (extra: any) => ({ ...sts('pg:15', extra), apiVersion: 'apps.kruise.io/v1beta1' });
-    const first = { ...nextState(undefined, input('pg:15', { statefulSet: kruiseSts({}) })), treeDigest: 'x' };
+    const first = { ...nextState(undefined, input('pg:15', { statefulSet: kruiseSts({}) })), treeDigest: 'x', files: [] };
     const claims = nextState(first, input('pg:15', { statefulSet: kruiseSts({ volumeClaimTemplates: [{ metadata: { name: 'data' } }] }) }));
     expect(claims.activeStage).toBe('hold');
     expect(() => nextState(first, input('pg:15', { statefulSet: kruiseSts({ serviceName: 'other' }) }))).toThrow(
