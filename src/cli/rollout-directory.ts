@@ -319,6 +319,10 @@ function checkPlan(file: string, plan: any): void {
   for (const f of ['app', 'kind', 'activeStage', 'stateFile', 'serviceName']) {
     if (typeof plan[f] !== 'string' || plan[f] === '') throw bad(f, 'a non-empty string');
   }
+  // the state file sits beside cdk8s.yaml: a relative path to a .json file, nothing else
+  if (!/^(\.\.\/)*([A-Za-z0-9._-]+\/)*[A-Za-z0-9._-]+\.json$/.test(plan.stateFile) || plan.stateFile.split('/').some((p: string) => p === '.')) {
+    throw bad('stateFile', 'a relative path to the rollout state .json file, such as "../../rollout-state/web.json"');
+  }
   for (const f of ['replicas', 'ordinalsStart']) {
     if (!Number.isInteger(plan[f]) || plan[f] < 0) throw bad(f, 'an integer >= 0');
   }
