@@ -22,7 +22,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@2.207.60',
     'kubernetes-models@^4.5.1',
-    'fast-check@^4.0.0',
+    'fast-check@^3.23.0',
     // a peer of ts-jest that npm does not hoist on its own
     'jest-util@^29',
     // validates objects against the CRDs' openAPIV3Schema in tests

@@ -434,6 +434,8 @@ export class StatefulApp extends Construct {
     const metadata = { name, labels, annotations: props.annotations };
     const pvcRetention = retention && { whenDeleted: retention.whenDeleted, whenScaled: retention.whenScaled };
     const ordinals = props.ordinalsStart !== undefined ? { start: props.ordinalsStart } : undefined;
+    // the fields both kinds share, in the same order
+    const common = { serviceName, replicas, selector: { matchLabels: selectorLabels }, podManagementPolicy: props.podManagementPolicy };
     if (kruiseOptions) {
       const rolling = updateStrategy?.rollingUpdate;
       const kruiseRolling: kruise.StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate = {
@@ -456,10 +458,7 @@ export class StatefulApp extends Construct {
       this.statefulSet = new kruise.StatefulSetV1Beta1(this, 'Resource', {
         metadata,
         spec: {
-          serviceName,
-          replicas,
-          selector: { matchLabels: selectorLabels },
-          podManagementPolicy: props.podManagementPolicy,
+          ...common,
           updateStrategy: updateStrategy === undefined && !hasRolling ? undefined : {
             type: updateStrategy?.type ?? 'RollingUpdate',
             rollingUpdate: hasRolling ? kruiseRolling : undefined,
@@ -480,10 +479,7 @@ export class StatefulApp extends Construct {
       this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
         metadata,
         spec: {
-          serviceName,
-          replicas,
-          selector: { matchLabels: selectorLabels },
-          podManagementPolicy: props.podManagementPolicy,
+          ...common,
           updateStrategy,
           minReadySeconds: props.minReadySeconds,
           persistentVolumeClaimRetentionPolicy: pvcRetention,
