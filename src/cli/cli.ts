@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { RolloutDirectory } from './rollout-directory';
+import { describeImages } from '../rollout/revision';
 
 /** Where the CLI reads and writes; injected in tests. */
 export interface CliIo {
@@ -126,7 +127,7 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
     case 'status': {
       const s = dir.status();
       const rev = (r?: { revision: string; images: { [c: string]: string } }) =>
-        (r ? `${r.revision} (${Object.entries(r.images).map(([c, i]) => `${c}=${i}`).join(', ')})` : 'unknown (first synth)');
+        (r ? `${r.revision} (${describeImages(r.images)})` : 'unknown (first synth)');
       const lines = [
         `app:       ${s.app}`,
         `stage:     ${s.activeStage} (${s.activeDirectory}), partition ${s.partition}${s.pinned ? ', pinned in code' : ''}`,

@@ -10,6 +10,7 @@ import { PlanDocument, PlanStage, planTable } from '../output/plan-doc';
 import { readStateFile, stateJson } from '../output/state-file';
 import { treeDigest, writePlanFiles } from '../output/tree';
 import { toYaml } from '../output/yaml';
+import { describeImages } from '../rollout/revision';
 import { RolloutState } from '../rollout/state';
 
 /** A revision of the pod template. */
@@ -250,7 +251,7 @@ export class RolloutDirectory {
     }
     const complete = this.plan.stages[this.plan.stages.length - 1];
     if (active.name === complete.name) {
-      throw new Error(`the rollout of ${app} is complete: every pod runs candidate ${this.plan.candidate.revision}; to go back, set the template in code to the stable revision ${stable.revision} (${describe(stable.images)}) and run cdk8s synth, which starts a new rollout at hold`);
+      throw new Error(`the rollout of ${app} is complete: every pod runs candidate ${this.plan.candidate.revision}; to go back, set the template in code to the stable revision ${stable.revision} (${describeImages(stable.images)}) and run cdk8s synth, which starts a new rollout at hold`);
     }
     const stsFile = `base/${this.plan.kind.toLowerCase()}-${app}.yaml`;
     const sts = parse(this.files[stsFile] ?? '');
@@ -260,7 +261,7 @@ export class RolloutDirectory {
     sts.spec.template = stable.template;
     const pods = active.updatedPods;
     const note = pods.length > 0
-      ? `Aborted: candidate ${this.plan.candidate.revision} (${describe(this.plan.candidate.images)}) was at stage ${active.name}. The template is back at the stable revision ${stable.revision} and partition 0 rolls ${pods.join(', ')} back to it. Revert the template in code too, or the next synth stages the candidate again at hold.`
+      ? `Aborted: candidate ${this.plan.candidate.revision} (${describeImages(this.plan.candidate.images)}) was at stage ${active.name}. The template is back at the stable revision ${stable.revision} and partition 0 rolls ${pods.join(', ')} back to it. Revert the template in code too, or the next synth stages the candidate again at hold.`
       : `Aborted at ${active.name}: no pod had moved to candidate ${this.plan.candidate.revision}; the template is back at the stable revision ${stable.revision}. Revert the template in code too, or the next synth stages the candidate again at hold.`;
     const plan: PlanDocument = { ...this.plan, activeStage: complete.name, candidate: { revision: stable.revision, images: stable.images }, notes: [note] };
     const state: RolloutState = {
@@ -306,10 +307,6 @@ export class RolloutDirectory {
     writeAtomically([], files);
     return changed;
   }
-}
-
-function describe(images: { [c: string]: string }): string {
-  return Object.entries(images).map(([c, i]) => `${c}=${i}`).join(', ');
 }
 
 function checkPlan(file: string, plan: any): void {

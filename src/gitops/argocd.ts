@@ -86,6 +86,10 @@ function syncPolicy(o: ArgoCdSyncOptions): app.ApplicationSpecSyncPolicy | undef
   };
 }
 
+function sourceOf(o: ArgoCdSyncOptions): app.ApplicationSpecSource {
+  return { repoUrl: o.repoUrl, targetRevision: o.targetRevision ?? 'HEAD', path: o.path.replace(/^\.\//, '') };
+}
+
 function checkCommon(o: ArgoCdSyncOptions): void {
   checkDnsLabel('namespace', o.namespace ?? 'argocd');
   checkNonEmpty('project', o.project ?? 'default');
@@ -117,7 +121,7 @@ export class ArgoCdApplication extends Construct {
       metadata: { name, namespace: props.namespace ?? 'argocd' },
       spec: {
         project: props.project ?? 'default',
-        source: { repoUrl: props.repoUrl, targetRevision: props.targetRevision ?? 'HEAD', path: props.path.replace(/^\.\//, '') },
+        source: sourceOf(props),
         destination: {
           server: props.destinationName === undefined ? props.destinationServer ?? 'https://kubernetes.default.svc' : undefined,
           name: props.destinationName,
@@ -191,7 +195,7 @@ export class ArgoCdApplicationSet extends Construct {
           metadata: { name: `${name}-{{name}}` },
           spec: {
             project: props.project ?? 'default',
-            source: { repoUrl: props.repoUrl, targetRevision: props.targetRevision ?? 'HEAD', path: props.path.replace(/^\.\//, '') },
+            source: sourceOf(props),
             destination: { server: '{{server}}', namespace: props.destinationNamespace },
             syncPolicy: sync && { automated: sync.automated, syncOptions: sync.syncOptions },
           },

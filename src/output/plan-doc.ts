@@ -1,4 +1,5 @@
 import { StagedSource } from './staged-source';
+import { podNames } from '../rollout/partition';
 import { ResolvedStage } from '../rollout/plan';
 import { RolloutState } from '../rollout/state';
 
@@ -65,7 +66,7 @@ export function planDocument(source: StagedSource, state: Omit<RolloutState, 'tr
       size: s.size,
       partition: s.partition,
       updatedOrdinals: s.updatedOrdinals,
-      updatedPods: s.updatedOrdinals.map(o => `${source.app}-${o}`),
+      updatedPods: podNames(source.app, s.updatedOrdinals),
     })),
   };
 }

@@ -5,7 +5,7 @@ import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from './atomic-write';
 import { planDocument } from './plan-doc';
-import { readFiles } from './read-files';
+import { listFiles } from './read-files';
 import { isStagedSourceProvider, StagedSource } from './staged-source';
 import { readStateFile, stateFilePath, stateJson } from './state-file';
 import { renderStagedTree, treeDigest } from './tree';
@@ -37,6 +37,8 @@ export interface StagedAppProps extends AppProps {
 /** One rendered rollout: its tree and its next state. */
 interface RenderedRollout {
   readonly source: StagedSource;
+  /** The ApiObjects of the rollout (they go into its base, not into a chart manifest). */
+  readonly apiObjects: ApiObject[];
   readonly tree: TreeToWrite;
   readonly state: RolloutState;
   readonly stateFile: string;
@@ -130,7 +132,8 @@ export class StagedApp extends App {
     const outdir = path.resolve(this.outdir);
 
     return sources.map(source => {
-      const objects = apiObjectsBelow(source.owner).map(o => o.toJson());
+      const apiObjects = apiObjectsBelow(source.owner);
+      const objects = apiObjects.map(o => o.toJson());
       const sts = objects.find(o => o.kind === source.target.kind && o.metadata?.name === source.app);
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
       const previous = readStateFile(stateFile);
@@ -150,12 +153,12 @@ export class StagedApp extends App {
       const files = renderStagedTree(source, objects, planDocument(source, next, relativeState));
       checkOnlyOwnFiles(directory, previous?.files ?? []);
       const state: RolloutState = { ...next, treeDigest: treeDigest(files), files: [...files.keys()].sort() };
-      return { source, tree: { directory, files }, state, stateFile };
+      return { source, apiObjects, tree: { directory, files }, state, stateFile };
     });
   }
 
   private chartManifests(rollouts: RenderedRollout[]): FileToWrite[] {
-    const staged = new Set<IConstruct>(rollouts.flatMap(r => apiObjectsBelow(r.source.owner)));
+    const staged = new Set<IConstruct>(rollouts.flatMap(r => r.apiObjects));
     const out: FileToWrite[] = [];
     for (const chart of this.charts) {
       const objects = apiObjectsBelow(chart).filter(o => Chart.of(o) === chart && !staged.has(o));
@@ -176,7 +179,7 @@ export class StagedApp extends App {
  */
 function checkOnlyOwnFiles(directory: string, written: string[]): void {
   const known = new Set(written);
-  const foreign = Object.keys(readFiles(directory)).filter(f => !known.has(f)).sort();
+  const foreign = listFiles(directory).filter(f => !known.has(f)).sort();
   if (foreign.length > 0) {
     throw new Error(`the rollout directory ${directory} holds files this library did not write: ${foreign.join(', ')}. A synth replaces the directory whole and never deletes files it did not write: move them out (or delete them) and synth again`);
   }

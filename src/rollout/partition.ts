@@ -32,6 +32,11 @@ export function updatedOrdinals(replicas: number, partition: number, ordinalsSta
   return out;
 }
 
+/** Pod names `<app>-<ordinal>`. */
+export function podNames(app: string, ordinals: number[]): string[] {
+  return ordinals.map(o => `${app}-${o}`);
+}
+
 /** Every ordinal of the StatefulSet, lowest first. */
 export function allOrdinals(replicas: number, ordinalsStart: number = 0): number[] {
   return Array.from({ length: replicas }, (_, i) => ordinalsStart + i);

@@ -24,6 +24,11 @@ export function templateRevision(template: unknown): string {
   return createHash('sha256').update(canonicalJson(template)).digest('hex').slice(0, 10);
 }
 
+/** `main=nginx:1.27, sidecar=envoy:1.30`: the images of a revision, for messages. */
+export function describeImages(images: { [container: string]: string }): string {
+  return Object.entries(images).map(([c, i]) => `${c}=${i}`).join(', ');
+}
+
 /** Container name -> image of a pod template, containers then init containers. */
 export function templateImages(template: any): { [container: string]: string } {
   const spec = template?.spec ?? {};

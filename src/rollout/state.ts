@@ -1,4 +1,5 @@
-import { canonicalJson, templateImages, templateRevision } from './revision';
+import { podNames } from './partition';
+import { canonicalJson, describeImages, templateImages, templateRevision } from './revision';
 import { ResolvedStage } from './plan';
 
 /**
@@ -95,14 +96,6 @@ function rejection(sts: any): string {
     : 'the API server rejects the update ("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden")';
 }
 
-function podsOf(app: string, ordinals: number[]): string[] {
-  return ordinals.map(o => `${app}-${o}`);
-}
-
-function describeImages(images: { [c: string]: string }): string {
-  return Object.entries(images).map(([c, i]) => `${c}=${i}`).join(', ');
-}
-
 function stageNamed(stages: ResolvedStage[], name: string, what: string): ResolvedStage {
   const stage = stages.find(s => s.name === name);
   if (!stage) {
@@ -171,12 +164,12 @@ export function nextState(prev: RolloutState | undefined, input: SynthInput): Om
   if (prev.stable && candidate.revision === prev.stable.revision && !finished) {
     // abort: the template is back at the stable revision before the rollout completed
     const moved = prevActive ? prevActive.updatedOrdinals : [];
-    const pods = podsOf(input.app, moved);
+    const pods = podNames(input.app, moved);
     if (input.pinnedStage !== undefined) {
       const pinned = stageNamed(stages, input.pinnedStage, 'rollout.activeStage');
       const stranded = moved.filter(o => !pinned.updatedOrdinals.includes(o));
       if (stranded.length > 0) {
-        throw new Error(`rollout.activeStage pins ${JSON.stringify(pinned.name)} (partition ${pinned.partition}), which would leave ${podsOf(input.app, stranded).join(', ')} on the aborted candidate ${prev.candidate.revision}: raising a partition never rolls a pod back; remove the pin so the abort selects "complete"`);
+        throw new Error(`rollout.activeStage pins ${JSON.stringify(pinned.name)} (partition ${pinned.partition}), which would leave ${podNames(input.app, stranded).join(', ')} on the aborted candidate ${prev.candidate.revision}: raising a partition never rolls a pod back; remove the pin so the abort selects "complete"`);
       }
     }
     const lastAbort: AbortRecord = { candidate: prev.candidate.revision, images: prev.candidate.images, stage: prev.activeStage, pods };
@@ -202,8 +195,8 @@ export function nextState(prev: RolloutState | undefined, input: SynthInput): Om
   const kept = all.filter(o => !moved.includes(o));
   const stableName = prev.stable ? prev.stable.revision : 'the previous revision';
   if (!input.allowSupersede) {
-    throw new Error(`a new template (${candidate.revision}: ${describeImages(candidate.images)}) arrived while the rollout of candidate ${prev.candidate.revision} (${describeImages(prev.candidate.images)}) is at stage ${JSON.stringify(prev.activeStage)}: ${podsOf(input.app, moved).join(', ') || 'no pod'} would move from candidate ${prev.candidate.revision} straight to ${candidate.revision}, and ${podsOf(input.app, kept).join(', ') || 'no pod'} would stay on stable ${stableName}. Finish or abort the rollout first, or set rollout.allowSupersede to replace the candidate`);
+    throw new Error(`a new template (${candidate.revision}: ${describeImages(candidate.images)}) arrived while the rollout of candidate ${prev.candidate.revision} (${describeImages(prev.candidate.images)}) is at stage ${JSON.stringify(prev.activeStage)}: ${podNames(input.app, moved).join(', ') || 'no pod'} would move from candidate ${prev.candidate.revision} straight to ${candidate.revision}, and ${podNames(input.app, kept).join(', ') || 'no pod'} would stay on stable ${stableName}. Finish or abort the rollout first, or set rollout.allowSupersede to replace the candidate`);
   }
-  notes.push(`Superseded: candidate ${prev.candidate.revision} replaced by ${candidate.revision} at stage ${prev.activeStage}; ${podsOf(input.app, moved).join(', ')} ${moved.length === 1 ? 'moves' : 'move'} to ${candidate.revision}, ${podsOf(input.app, kept).join(', ') || 'no pod'} stay on ${stableName}.`);
+  notes.push(`Superseded: candidate ${prev.candidate.revision} replaced by ${candidate.revision} at stage ${prev.activeStage}; ${podNames(input.app, moved).join(', ')} ${moved.length === 1 ? 'moves' : 'move'} to ${candidate.revision}, ${podNames(input.app, kept).join(', ') || 'no pod'} stay on ${stableName}.`);
   return { ...base, activeStage: pin(prev.activeStage), stable: prev.stable, candidate, lastAbort: null, notes };
 }

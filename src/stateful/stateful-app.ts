@@ -11,7 +11,7 @@ import { StatefulSetUpdateStrategy } from './update-strategy';
 import * as kruise from '../imports/kruise-statefulset-apps.kruise.io';
 import { StagedSource } from '../output/staged-source';
 import { kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePreviewInput } from '../rollout/kruise-preview';
-import { allOrdinals, HOLD_PARTITION } from '../rollout/partition';
+import { allOrdinals, HOLD_PARTITION, podNames } from '../rollout/partition';
 import { ResolvedStage, RolloutPlan } from '../rollout/plan';
 import {
   checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkPortName, checkQuantity, show,
@@ -374,7 +374,7 @@ export class StatefulApp extends Construct {
       });
       if (this.stages) {
         this.stages = this.stages.map(st => ({ ...st, updatedOrdinals: kruiseUpdatedOrdinals(preview(st.partition)) }));
-        const order = kruiseUpdateOrder(preview(0)).map(o => `${name}-${o}`);
+        const order = podNames(name, kruiseUpdateOrder(preview(0)));
         this.previewNotes.push(`OpenKruise Advanced StatefulSet: the partition is the number of pods kept on the old revision; pods update in the order ${order.join(', ')}` +
           (kruiseOptions.priority ? ` (${kruiseOptions.priority._spec().weight ? 'weightPriority: higher summed weight first' : 'orderPriority'}, ties by descending ordinal${declared.size > 0 ? `; labels declared for the preview: ${[...declared.entries()].map(([o, l]) => `${name}-${o} ${Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',')}`).join('; ')}` : ''})` : ' (highest ordinal first)') +
           (reserved.length > 0 ? `; reserved ordinals ${reserved.join(', ')} are skipped` : '') + '.');
