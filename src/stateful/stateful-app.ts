@@ -2,7 +2,6 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkKruiseAgainstApp, isInPlace, KruiseOptions, reservedOrdinals, StatefulSetBackend } from './backend';
-import { ContainerProps, renderContainer } from './container';
 import {
   AccessMode, HeadlessServiceOptions, PodManagementPolicy, Protocol, PvcRetention, PvcRetentionPolicy,
   VolumeClaimTemplate,
@@ -16,6 +15,7 @@ import { ResolvedStage, RolloutPlan } from '../rollout/plan';
 import {
   checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkPortName, checkQuantity, show,
 } from '../validation';
+import { podTemplate, renderPodParts, WorkloadPodProps } from '../workload/pod';
 
 /**
  * The longest StatefulSet name that works: the controller labels every pod with
@@ -56,7 +56,7 @@ export interface StatefulAppRolloutOptions {
 }
 
 /** Props of `StatefulApp`. Only what is given is emitted, except the defaults documented here. */
-export interface StatefulAppProps {
+export interface StatefulAppProps extends WorkloadPodProps {
   /**
    * The StatefulSet name, written as given (no hash suffix): a DNS-1123 label of at most 52 characters.
    * @default - the construct id
@@ -67,39 +67,6 @@ export interface StatefulAppProps {
    * @default 1
    */
   readonly replicas?: number;
-  /** The containers of the pod template (at least one). */
-  readonly containers: ContainerProps[];
-  /**
-   * Init containers of the pod template.
-   * @default - none
-   */
-  readonly initContainers?: ContainerProps[];
-  /**
-   * The selector labels (`spec.selector.matchLabels`), also put on the pod template and used as the
-   * Service selector. The selector is immutable in a live cluster: choose it once.
-   * @default { 'app.kubernetes.io/name': name }
-   */
-  readonly selectorLabels?: { [key: string]: string };
-  /**
-   * Labels of the StatefulSet and the Service.
-   * @default - the selector labels
-   */
-  readonly labels?: { [key: string]: string };
-  /**
-   * Annotations of the StatefulSet.
-   * @default - none
-   */
-  readonly annotations?: { [key: string]: string };
-  /**
-   * Extra labels of the pod template, beside the selector labels (they may not change a selector label).
-   * @default - none
-   */
-  readonly podLabels?: { [key: string]: string };
-  /**
-   * Annotations of the pod template.
-   * @default - none
-   */
-  readonly podAnnotations?: { [key: string]: string };
   /**
    * The headless Service (`clusterIP: None`) named by `serviceName`.
    * @default - a Service named like the StatefulSet, ports from the named container ports
@@ -111,11 +78,6 @@ export interface StatefulAppProps {
    * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#volume-claim-templates
    */
   readonly volumeClaimTemplates?: VolumeClaimTemplate[];
-  /**
-   * Pod volumes (ConfigMaps, Secrets, emptyDir, ...).
-   * @default - none
-   */
-  readonly volumes?: k8s.Volume[];
   /**
    * How pods are created and deleted.
    * @default - not emitted (the Kubernetes default is OrderedReady)
@@ -146,41 +108,6 @@ export interface StatefulAppProps {
    * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#start-ordinal
    */
   readonly ordinalsStart?: number;
-  /**
-   * How many old ControllerRevisions to keep.
-   * @default - not emitted (10)
-   */
-  readonly revisionHistoryLimit?: number;
-  /**
-   * The pods' service account.
-   * @default - the namespace's default
-   */
-  readonly serviceAccountName?: string;
-  /**
-   * The pod security context.
-   * @default - none
-   */
-  readonly podSecurityContext?: k8s.PodSecurityContext;
-  /**
-   * Seconds a pod is given to stop.
-   * @default - not emitted (30)
-   */
-  readonly terminationGracePeriodSeconds?: number;
-  /**
-   * Node labels the pods must match.
-   * @default - none
-   */
-  readonly nodeSelector?: { [key: string]: string };
-  /**
-   * Tolerations of the pods.
-   * @default - none
-   */
-  readonly tolerations?: k8s.Toleration[];
-  /**
-   * Affinity of the pods.
-   * @default - none
-   */
-  readonly affinity?: k8s.Affinity;
   /**
    * A staged rollout: the app is written by `StagedApp` as a base, one overlay per stage and a root that
    * selects the active stage, instead of into the chart's manifest.
@@ -246,59 +173,12 @@ export class StatefulApp extends Construct {
     const ordinalsStart = props.ordinalsStart ?? 0;
     checkInteger('ordinalsStart', ordinalsStart, 0);
     if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);
-    if (props.revisionHistoryLimit !== undefined) checkInteger('revisionHistoryLimit', props.revisionHistoryLimit, 0);
-    if (props.terminationGracePeriodSeconds !== undefined) checkInteger('terminationGracePeriodSeconds', props.terminationGracePeriodSeconds, 0);
     if (props.podManagementPolicy !== undefined) {
       checkOneOf('podManagementPolicy', props.podManagementPolicy, Object.values(PodManagementPolicy));
     }
-
-    const selectorLabels = props.selectorLabels ?? { 'app.kubernetes.io/name': name };
-    if (Object.keys(selectorLabels).length === 0) {
-      throw new Error('selectorLabels ({}) must have at least one label: the selector may not be empty');
-    }
-    checkLabels('selectorLabels', selectorLabels);
-    const podLabels = props.podLabels ?? {};
-    checkLabels('podLabels', podLabels);
-    for (const [key, value] of Object.entries(podLabels)) {
-      if (key in selectorLabels && selectorLabels[key] !== value) {
-        throw new Error(`podLabels[${show(key)}] (${show(value)}) does not match the selector label ${key}=${show(selectorLabels[key])}: the selector must match the template labels`);
-      }
-    }
-    const labels = props.labels ?? selectorLabels;
-    checkLabels('labels', labels);
-
-    // containers, volumes and claim templates
-    if (!Array.isArray(props.containers) || props.containers.length === 0) {
-      throw new Error(`containers (${show(props.containers)}) must list at least one container`);
-    }
-    const containers = props.containers.map((c, i) => renderContainer(`containers[${i}]`, c));
-    const initContainers = props.initContainers?.map((c, i) => renderContainer(`initContainers[${i}]`, c));
-    const allContainers = [...containers, ...(initContainers ?? [])];
-    const seenContainers = new Set<string>();
-    for (const c of allContainers) {
-      if (seenContainers.has(c.name)) {
-        throw new Error(`container name (${show(c.name)}) is used twice: container and init container names must be unique in a pod`);
-      }
-      seenContainers.add(c.name);
-    }
     const claims = (props.volumeClaimTemplates ?? []).map((t, i) => renderClaim(`volumeClaimTemplates[${i}]`, t, name));
-    const volumeNames = new Set<string>();
-    for (const [i, v] of [...(props.volumes ?? []).map(v => v.name), ...claims.map(c => c.metadata!.name!)].entries()) {
-      checkDnsLabel(`volume name`, v);
-      if (volumeNames.has(v)) {
-        throw new Error(`volume name (${show(v)}) is used twice (at ${i}): volumes and claim templates share one namespace in the pod`);
-      }
-      volumeNames.add(v);
-    }
-    const mountsOf = (list: ContainerProps[] | undefined, field: string) => (list ?? []).forEach((c, ci) =>
-      (c.volumeMounts ?? []).forEach((m, mi) => {
-        if (!volumeNames.has(m.name)) {
-          const known = [...volumeNames].map(n => JSON.stringify(n)).join(', ') || 'none';
-          throw new Error(`${field}[${ci}].volumeMounts[${mi}].name (${show(m.name)}) must name a volumeClaimTemplate or a volume; known: ${known}`);
-        }
-      }));
-    mountsOf(props.containers, 'containers');
-    mountsOf(props.initContainers, 'initContainers');
+    const parts = renderPodParts(name, props, claims.map(c => c.metadata!.name!));
+    const { selectorLabels, podLabels, labels, containers } = parts;
 
     // the headless Service
     const serviceName = props.service?.name ?? name;
@@ -394,8 +274,6 @@ export class StatefulApp extends Construct {
     const retention = props.persistentVolumeClaimRetentionPolicy;
     if (retention?.whenDeleted !== undefined) checkOneOf('persistentVolumeClaimRetentionPolicy.whenDeleted', retention.whenDeleted, Object.values(PvcRetention));
     if (retention?.whenScaled !== undefined) checkOneOf('persistentVolumeClaimRetentionPolicy.whenScaled', retention.whenScaled, Object.values(PvcRetention));
-    if (props.annotations) checkStringValues('annotations', props.annotations);
-    if (props.podAnnotations) checkStringValues('podAnnotations', props.podAnnotations);
 
     this.name = name;
     this.serviceName = serviceName;
@@ -415,22 +293,8 @@ export class StatefulApp extends Construct {
       },
     });
 
-    const template: k8s.PodTemplateSpec = {
-      metadata: { labels: { ...selectorLabels, ...podLabels }, annotations: props.podAnnotations },
-      spec: {
-        serviceAccountName: props.serviceAccountName,
-        securityContext: props.podSecurityContext,
-        terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
-        nodeSelector: props.nodeSelector,
-        tolerations: props.tolerations,
-        affinity: props.affinity,
-        // Kruise's in-place update needs this readiness gate (its webhook refuses the object without it)
-        readinessGates: kruiseOptions && isInPlace(kruiseOptions.podUpdatePolicy) ? [{ conditionType: 'InPlaceUpdateReady' }] : undefined,
-        initContainers,
-        containers,
-        volumes: props.volumes,
-      },
-    };
+    // Kruise's in-place update needs this readiness gate (its webhook refuses the object without it)
+    const template = podTemplate(props, parts, kruiseOptions && isInPlace(kruiseOptions.podUpdatePolicy) ? [{ conditionType: 'InPlaceUpdateReady' }] : undefined);
     const metadata = { name, labels, annotations: props.annotations };
     const pvcRetention = retention && { whenDeleted: retention.whenDeleted, whenScaled: retention.whenScaled };
     const ordinals = props.ordinalsStart !== undefined ? { start: props.ordinalsStart } : undefined;
@@ -572,14 +436,6 @@ function checkDnsSubdomainLoose(field: string, value: string): void {
   // the empty storage class is meaningful: it asks for no dynamic provisioning
   if (value !== '' && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) {
     throw new Error(`${field} (${show(value)}) must be a DNS-1123 subdomain, or "" for no storage class`);
-  }
-}
-
-function checkStringValues(field: string, map: { [key: string]: string }): void {
-  for (const [key, value] of Object.entries(map)) {
-    if (typeof value !== 'string') {
-      throw new Error(`${field}[${show(key)}] (${show(value)}) must be a string`);
-    }
   }
 }
 
