@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { KruiseIdleFirstChart, NEW_IMAGE as SAMPLE_NEW, OLD_IMAGE as SAMPLE_OLD } from './kruise-idle-first/chart';
+import { KubiaChart, NEW_IMAGE as KUBIA_NEW, OLD_IMAGE as KUBIA_OLD } from './kubia/chart';
+import { KubiaBlueGreenChart, NEW_IMAGE as BG_NEW, OLD_IMAGE as BG_OLD } from './kubia-blue-green/chart';
 import { NginxCanaryChart, NEW_IMAGE as NGINX_NEW, OLD_IMAGE as NGINX_OLD } from './nginx-canary/chart';
 import { StagedHoldChart, NEW_IMAGE as MYAPP_NEW, OLD_IMAGE as MYAPP_OLD } from './staged-hold/chart';
 import { RolloutDirectory, StagedApp } from '../src';
@@ -38,6 +40,17 @@ export function replayHistory(root: string): void {
   promote('sample', 'complete');
   synth(app => new KruiseIdleFirstChart(app, 'kruise-idle-first', SAMPLE_NEW));
   promote('sample');
+
+  // seed 003: kubia v1 deployed (a first synth goes straight to the last stage), then v3 as a canary
+  synth(app => new KubiaChart(app, 'kubia', KUBIA_OLD));
+  synth(app => new KubiaChart(app, 'kubia', KUBIA_NEW));
+  promote('kubia');
+
+  // seed 003's blue/green: v1 on blue, then v2 on green, previewed and switched to
+  synth(app => new KubiaBlueGreenChart(app, 'kubia-blue-green', BG_OLD));
+  synth(app => new KubiaBlueGreenChart(app, 'kubia-blue-green', BG_NEW));
+  promote('kubia-bg');
+  promote('kubia-bg');
 }
 
 if (require.main === module) {

@@ -2,6 +2,8 @@
 // each in rollout-state/.
 import { GitOpsChart } from './gitops/chart';
 import { KruiseIdleFirstChart } from './kruise-idle-first/chart';
+import { KubiaChart } from './kubia/chart';
+import { KubiaBlueGreenChart } from './kubia-blue-green/chart';
 import { NginxCanaryChart } from './nginx-canary/chart';
 import { StagedHoldChart } from './staged-hold/chart';
 import { WebChart } from './web/chart';
@@ -13,7 +15,9 @@ export function buildExamples(props: StagedAppProps = {}): StagedApp {
   const nginx = new NginxCanaryChart(app, 'nginx-canary');
   const myapp = new StagedHoldChart(app, 'staged-hold');
   new KruiseIdleFirstChart(app, 'kruise-idle-first');
-  new GitOpsChart(app, 'gitops', { web: web.app, nginx: nginx.app, myapp: myapp.app });
+  const kubia = new KubiaChart(app, 'kubia');
+  const kubiaBlueGreen = new KubiaBlueGreenChart(app, 'kubia-blue-green');
+  new GitOpsChart(app, 'gitops', { web: web.app, nginx: nginx.app, myapp: myapp.app, kubia: kubia.app, kubiaBlueGreen: kubiaBlueGreen.app });
   return app;
 }
 

@@ -9,3 +9,6 @@ export * from './output/staged-app';
 export * from './cli/rollout-directory';
 export * from './gitops/argocd';
 export * from './gitops/flux';
+export * from './workload/pod';
+export * from './stateless/deployment-strategy';
+export * from './stateless/deployment-app';

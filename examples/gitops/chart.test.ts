@@ -1,6 +1,8 @@
 import { Testing } from 'cdk8s';
 import { GitOpsChart, REPO_URL } from './chart';
 import { crdProblems } from '../../test/support/crd-schema';
+import { KubiaChart } from '../kubia/chart';
+import { KubiaBlueGreenChart } from '../kubia-blue-green/chart';
 import { NginxCanaryChart } from '../nginx-canary/chart';
 import { StagedHoldChart } from '../staged-hold/chart';
 import { WebChart } from '../web/chart';
@@ -11,11 +13,13 @@ describe('examples/gitops', () => {
     web: new WebChart(app, 'web').app,
     nginx: new NginxCanaryChart(app, 'nginx-canary').app,
     myapp: new StagedHoldChart(app, 'staged-hold').app,
+    kubia: new KubiaChart(app, 'kubia').app,
+    kubiaBlueGreen: new KubiaBlueGreenChart(app, 'kubia-blue-green').app,
   });
   const objects = Testing.synth(chart);
 
-  test('an Application, an ApplicationSet and a Kustomization, valid against their CRDs', () => {
-    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Application/web', 'ApplicationSet/nginx-statefulset', 'Kustomization/myapp']);
+  test('Applications, an ApplicationSet and Kustomizations, valid against their CRDs', () => {
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Application/web', 'ApplicationSet/nginx-statefulset', 'Kustomization/myapp', 'Kustomization/kubia', 'Application/kubia-bg']);
     for (const o of objects) expect(crdProblems(o)).toEqual([]);
   });
 
@@ -25,5 +29,13 @@ describe('examples/gitops', () => {
     expect(objects[1].spec.generators[0].list.elements.map((e: any) => e.name)).toEqual(['staging', 'production']);
     expect(objects[2].spec.path).toBe('./dist/myapp');
     expect(objects[2].spec.healthChecks).toEqual([{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'myapp', namespace: 'myapp' }]);
+    expect(objects[3].spec.path).toBe('./dist/kubia');
+    // a canary stage is done when both Deployments have rolled out
+    expect(objects[3].spec.healthChecks).toEqual([
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'kubia', namespace: 'kubia' },
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'kubia-canary', namespace: 'kubia' },
+    ]);
+    expect(objects[4].spec.source).toEqual({ repoURL: REPO_URL, targetRevision: 'HEAD', path: 'dist/kubia-bg' });
+    expect(objects[4].spec.destination.namespace).toBe('kubia-bg');
   });
 });

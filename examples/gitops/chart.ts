@@ -1,18 +1,29 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 // In your own app: import { ... } from 'cdk8s-staged-rollout';
-import { ArgoCdApplication, ArgoCdApplicationSet, FluxKustomization, StatefulApp } from '../../src';
+import { ArgoCdApplication, ArgoCdApplicationSet, DeploymentApp, FluxKustomization, StatefulApp } from '../../src';
 
 /** The repository the rendered tree is committed to. */
 export const REPO_URL = 'https://github.com/example-org/platform-deploy.git';
 
+/** The rollouts the GitOps objects deliver. */
+export interface GitOpsApps {
+  readonly web: StatefulApp;
+  readonly nginx: StatefulApp;
+  readonly myapp: StatefulApp;
+  readonly kubia: DeploymentApp;
+  readonly kubiaBlueGreen: DeploymentApp;
+}
+
 /**
  * How the rollout directories reach clusters: an Argo CD Application for `dist/web`, an ApplicationSet
- * that sends `dist/nginx-statefulset` to two clusters, and a Flux Kustomization for `dist/myapp` that
- * waits for the StatefulSet. Written to `dist/gitops.k8s.yaml`; apply it once (or from an app of apps).
+ * that sends `dist/nginx-statefulset` to two clusters, a Flux Kustomization for `dist/myapp` that
+ * waits for the StatefulSet, one for `dist/kubia` that waits for both Deployments of the canary, and an
+ * Application for the blue/green `dist/kubia-bg`. Written to `dist/gitops.k8s.yaml`; apply it once (or
+ * from an app of apps).
  */
 export class GitOpsChart extends Chart {
-  public constructor(scope: Construct, id: string, apps: { web: StatefulApp; nginx: StatefulApp; myapp: StatefulApp }) {
+  public constructor(scope: Construct, id: string, apps: GitOpsApps) {
     super(scope, id);
     new ArgoCdApplication(this, 'web', {
       repoUrl: REPO_URL,
@@ -34,6 +45,18 @@ export class GitOpsChart extends Chart {
       path: `dist/${apps.myapp.rolloutDirectory}`,
       targetNamespace: 'myapp',
       app: apps.myapp,
+    });
+    new FluxKustomization(this, 'kubia', {
+      sourceName: 'platform-deploy',
+      path: `dist/${apps.kubia.rolloutDirectory}`,
+      targetNamespace: 'kubia',
+      deploymentApp: apps.kubia,
+    });
+    new ArgoCdApplication(this, 'kubia-bg', {
+      repoUrl: REPO_URL,
+      path: `dist/${apps.kubiaBlueGreen.rolloutDirectory}`,
+      destinationNamespace: 'kubia-bg',
+      syncOptions: ['CreateNamespace=true'],
     });
   }
 }

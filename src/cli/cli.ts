@@ -20,20 +20,21 @@ commands:
   plan DIR                  print the plan: which pod runs which revision at each stage
   status DIR                the active stage, the stable and candidate revisions, what the next stage changes
   promote DIR [--to STAGE]  move the active stage forward by one (or to STAGE)
-  abort DIR                 put the stable template back and roll the canary pods back to it
-  gate DIR --live FILE|-    exit 0 when the live StatefulSet has converged on the active stage, else 1
+  abort DIR                 put the stable template back and take the canary pods back to it
+  gate DIR --live FILE|-    exit 0 when the live workload has converged on the active stage, else 1
 
 options: --json (machine output), --help (per command)
 exit codes: 0 done (gate: converged), 1 refused or not converged, 2 bad usage or malformed input
 `,
   plan: `usage: cdk8s-staged plan DIR [--json]
 
-Print the stages x pods table of PLAN.md (old = stable revision, new = candidate). --json prints the stages.
+Print the stages table of PLAN.md (old = stable revision, new = candidate): a column per pod for a
+StatefulSet, per Deployment and Service for a Deployment rollout. --json prints the stage names.
 `,
   status: `usage: cdk8s-staged status DIR [--json]
 
-Print the active stage and its partition, the stable and candidate revisions, and the pods the next stage
-moves to the candidate.
+Print the active stage (its partition, or its replica split and share of traffic for Deployments), the
+stable and candidate revisions, and what the next stage changes.
 `,
   promote: `usage: cdk8s-staged promote DIR [--to STAGE] [--force] [--no-code-check] [--json]
 
@@ -49,18 +50,26 @@ stage pinned in code, and to act on a tree that differs from what cdk8s synth wo
 `,
   abort: `usage: cdk8s-staged abort DIR [--json]
 
-Put the stable template back in DIR/base and select the complete stage (partition 0), so the pods on the
-candidate roll back to the stable revision. Then revert the template in code too. Refuses (exit 1) when
+Put the stable template back in DIR/base and select the last stage, so the pods on the candidate go back
+to the stable revision (StatefulSet: partition 0 rolls them back; canary: the canary scales to 0;
+blue/green: the Service goes back to the stable colour). Then revert the template in code too. Refuses (exit 1) when
 there is no stable revision, the rollout is complete or the stage is pinned in code, and says what to
 change in code instead.
 `,
   gate: `usage: cdk8s-staged gate DIR --live FILE|- [--json]
 
-Read \`kubectl get statefulset NAME -o json\` from FILE (or - for standard input) and exit 0 when the
-active stage has converged by the rule kubectl, Argo CD and Flux share: the live object is the committed
-stage (partition and images), observedGeneration >= generation, readyReplicas == replicas and
-updatedReplicas >= replicas - partition. Exit 1 with the reason when it has not, 2 when the input is
+Read the live workload from FILE (or - for standard input) and exit 0 when the active stage has converged
+by the rule kubectl, Argo CD and Flux share. Exit 1 with the reason when it has not, 2 when the input is
 malformed.
+
+StatefulSet: \`kubectl get statefulset NAME -o json\`. The live object must be the committed stage
+(partition and images), observedGeneration >= generation, readyReplicas == replicas and updatedReplicas >=
+replicas - partition.
+
+Deployments: \`kubectl get deployment A B -o json\` (both Deployments of the rollout; add service/NAME to
+check the Services' selectors). Each must have the stage's replicas and images, observedGeneration >=
+generation, no ProgressDeadlineExceeded, updatedReplicas == replicas, no old replicas left and
+availableReplicas >= updatedReplicas.
 `,
 };
 
@@ -128,7 +137,7 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
       const s = dir.status();
       const rev = (r?: { revision: string; images: { [c: string]: string } }) =>
         (r ? `${r.revision} (${describeImages(r.images)})` : 'unknown (first synth)');
-      const lines = [
+      const lines = s.partition !== undefined ? [
         `app:       ${s.app}`,
         `stage:     ${s.activeStage} (${s.activeDirectory}), partition ${s.partition}${s.pinned ? ', pinned in code' : ''}`,
         `pods:      ${s.updatedPods.length} of ${s.replicas} on the candidate${s.updatedPods.length > 0 ? `: ${s.updatedPods.join(', ')}` : ''}`,
@@ -137,6 +146,16 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
         s.nextStage === undefined
           ? 'next:      none, the rollout is complete'
           : `next:      ${s.nextStage}, partition ${s.nextPartition}: ${s.nextMoves.length > 0 ? `moves ${s.nextMoves.join(', ')} to the candidate` : 'moves no pod'}`,
+      ] : [
+        `app:       ${s.app} (Deployments)`,
+        `stage:     ${s.activeStage} (${s.activeDirectory})${s.pinned ? ', pinned in code' : ''}`,
+        `pods:      ${s.candidatePods} of ${s.replicas} on the candidate${s.updatedPods.length > 0 ? `: ${s.updatedPods.join(', ')}` : ''}`,
+        `traffic:   ${s.candidateTraffic}% to the candidate`,
+        `stable:    ${rev(s.stable)}`,
+        `candidate: ${rev(s.candidate)}`,
+        s.nextStage === undefined
+          ? 'next:      none, the rollout is complete'
+          : `next:      ${s.nextStage}: ${s.nextMoves.length > 0 ? s.nextMoves.join(', ') : 'nothing changes'}`,
       ];
       out(s, lines.join('\n') + '\n');
       return 0;

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkDuration, checkRepoPath } from './common';
 import * as flux from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
 import { StatefulApp } from '../stateful/stateful-app';
+import { DeploymentApp } from '../stateless/deployment-app';
 import { checkDnsLabel, show } from '../validation';
 
 /** The kind of a Flux source. */
@@ -99,6 +100,12 @@ export interface FluxKustomizationProps {
    */
   readonly app?: StatefulApp;
   /**
+   * The DeploymentApp whose Deployments are health checks (both of a canary or of blue/green): Flux
+   * (kstatus) reports each ready once it has rolled out, so a stage is done when both have.
+   * @default - no Deployment health checks from an app
+   */
+  readonly deploymentApp?: DeploymentApp;
+  /**
    * More health checks.
    * @default - none
    */
@@ -137,6 +144,12 @@ export class FluxKustomization extends Construct {
     if (props.app) {
       const appNamespace = props.app.statefulSet.metadata.namespace ?? Chart.of(props.app).namespace ?? props.targetNamespace;
       checks.push({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: props.app.name, namespace: appNamespace });
+    }
+    if (props.deploymentApp) {
+      for (const d of props.deploymentApp.deployments) {
+        const appNamespace = d.metadata.namespace ?? Chart.of(props.deploymentApp).namespace ?? props.targetNamespace;
+        checks.push({ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name!, namespace: appNamespace });
+      }
     }
     (props.healthChecks ?? []).forEach((h, i) => {
       checkDnsSubdomain(`healthChecks[${i}].name`, h.name);

@@ -8,18 +8,35 @@ export function baseKustomization(files: string[]): string {
   return toYaml({ ...HEADER, resources: files });
 }
 
+/** One JSON 6902 patch of a stage: its target and its operations. */
+export interface StagePatch {
+  readonly target: { readonly group?: string; readonly version: string; readonly kind: string; readonly name: string; readonly namespace?: string };
+  readonly ops: Array<{ op: 'replace'; path: string; value: unknown }>;
+}
+
 /**
- * `stages/<NN>-<name>/kustomization.yaml`: the base and one JSON 6902 patch that replaces the partition
- * and nothing else. `replace` (not `add`) fails the build if the field is missing from the base, so a
- * stage can never silently add a partition somewhere else.
+ * `stages/<NN>-<name>/kustomization.yaml`: the base and JSON 6902 patches. Only `replace` is used:
+ * it fails the build if the field is missing from the base, so a stage can never silently add a field.
  */
+export function patchesKustomization(patches: StagePatch[]): string {
+  return toYaml({
+    ...HEADER,
+    resources: ['../../base'],
+    patches: patches.map(p => {
+      const t: { [key: string]: string } = {};
+      if (p.target.group !== undefined) t.group = p.target.group;
+      t.version = p.target.version;
+      t.kind = p.target.kind;
+      t.name = p.target.name;
+      if (p.target.namespace !== undefined) t.namespace = p.target.namespace;
+      return { target: t, patch: toYaml(p.ops) };
+    }),
+  });
+}
+
+/** A StatefulSet stage: one patch that replaces the partition and nothing else. */
 export function stageKustomization(target: PatchTarget, partitionPath: string, partition: number): string {
-  const patch = toYaml([{ op: 'replace', path: partitionPath, value: partition }]);
-  const t: { [key: string]: string } = { group: target.group, version: target.version, kind: target.kind, name: target.name };
-  if (target.namespace !== undefined) {
-    t.namespace = target.namespace;
-  }
-  return toYaml({ ...HEADER, resources: ['../../base'], patches: [{ target: t, patch }] });
+  return patchesKustomization([{ target, ops: [{ op: 'replace', path: partitionPath, value: partition }] }]);
 }
 
 /**

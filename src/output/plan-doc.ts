@@ -72,7 +72,7 @@ export function planDocument(source: StagedSource, state: Omit<RolloutState, 'tr
 }
 
 /** `plan.json` as written: two-space JSON and a final newline. */
-export function planJson(plan: PlanDocument): string {
+export function planJson(plan: object): string {
   return JSON.stringify(plan, undefined, 2) + '\n';
 }
 
@@ -85,7 +85,7 @@ function partitionText(partition: number, hold: boolean): string {
   return hold ? `${partition} (hold)` : String(partition);
 }
 
-function revisionText(r: PlanRevision | null): string {
+export function revisionText(r: PlanRevision | null): string {
   if (r === null) return 'unknown (first synth)';
   return `\`${r.revision}\` (${Object.entries(r.images).map(([c, i]) => `\`${c}\` = \`${i}\``).join(', ')})`;
 }

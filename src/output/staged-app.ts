@@ -6,11 +6,13 @@ import { IConstruct } from 'constructs';
 import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from './atomic-write';
 import { planDocument } from './plan-doc';
 import { listFiles } from './read-files';
-import { isStagedSourceProvider, StagedSource } from './staged-source';
+import { DeploymentPlanDocument } from './deployment-plan-doc';
+import { DeploymentSource, isDeploymentSource, isStagedSourceProvider, StagedSource } from './staged-source';
 import { readStateFile, stateFilePath, stateJson } from './state-file';
-import { renderStagedTree, treeDigest } from './tree';
+import { renderDeploymentTree, renderStagedTree, treeDigest } from './tree';
 import { toYamlDocuments } from './yaml';
-import { nextState, RolloutState } from '../rollout/state';
+import { advanceState, nextState, RolloutState } from '../rollout/state';
+import { deploymentStages, podsOf, rollbackText } from '../stateless/deployment-rollout';
 
 /** Props of `StagedApp`. */
 export interface StagedAppProps extends AppProps {
@@ -36,7 +38,7 @@ export interface StagedAppProps extends AppProps {
 
 /** One rendered rollout: its tree and its next state. */
 interface RenderedRollout {
-  readonly source: StagedSource;
+  readonly source: StagedSource | DeploymentSource;
   /** The ApiObjects of the rollout (they go into its base, not into a chart manifest). */
   readonly apiObjects: ApiObject[];
   readonly tree: TreeToWrite;
@@ -127,30 +129,20 @@ export class StagedApp extends App {
     }
     const sources = this.node.findAll().filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
-      .filter((s): s is StagedSource => s !== undefined);
+      .filter((s): s is StagedSource | DeploymentSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
     const outdir = path.resolve(this.outdir);
 
     return sources.map(source => {
       const apiObjects = apiObjectsBelow(source.owner);
       const objects = apiObjects.map(o => o.toJson());
-      const sts = objects.find(o => o.kind === source.target.kind && o.metadata?.name === source.app);
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
       const previous = readStateFile(stateFile);
-      const next = nextState(previous, {
-        app: source.app,
-        directory: source.directory,
-        statefulSet: sts,
-        stages: source.stages,
-        ordinalsStart: source.ordinalsStart,
-        replicas: source.replicas,
-        pinnedStage: source.pinnedStage,
-        allowSupersede: source.allowSupersede,
-        allowRecreate: source.allowRecreate,
-      });
-      const directory = path.join(outdir, source.directory);
       const relativeState = path.relative(path.join(this.committedOutdir, source.directory), stateFile).split(path.sep).join('/');
-      const files = renderStagedTree(source, objects, planDocument(source, next, relativeState));
+      const { next, files } = isDeploymentSource(source)
+        ? renderDeploymentRollout(source, objects, previous, relativeState)
+        : renderStatefulRollout(source, objects, previous, relativeState);
+      const directory = path.join(outdir, source.directory);
       checkOnlyOwnFiles(directory, previous?.files ?? []);
       const state: RolloutState = { ...next, treeDigest: treeDigest(files), files: [...files.keys()].sort() };
       return { source, apiObjects, tree: { directory, files }, state, stateFile };
@@ -171,6 +163,74 @@ export class StagedApp extends App {
     }
     return out;
   }
+}
+
+type NextState = Omit<RolloutState, 'treeDigest' | 'files'>;
+
+function renderStatefulRollout(source: StagedSource, objects: any[], previous: RolloutState | undefined, stateFile: string): { next: NextState; files: Map<string, string> } {
+  const sts = objects.find(o => o.kind === source.target.kind && o.metadata?.name === source.app);
+  const next = nextState(previous, {
+    app: source.app,
+    directory: source.directory,
+    statefulSet: sts,
+    stages: source.stages,
+    ordinalsStart: source.ordinalsStart,
+    replicas: source.replicas,
+    pinnedStage: source.pinnedStage,
+    allowSupersede: source.allowSupersede,
+    allowRecreate: source.allowRecreate,
+  });
+  return { next, files: renderStagedTree(source, objects, planDocument(source, next, stateFile)) };
+}
+
+/**
+ * A Deployment rollout: the state machine sees the pods of each stage as the previous state laid them
+ * out (blue/green: the previous candidate colour), then the tree is rendered for the next state.
+ */
+function renderDeploymentRollout(source: DeploymentSource, objects: any[], previous: RolloutState | undefined, stateFile: string): { next: NextState; files: Map<string, string> } {
+  const layout = source.layout;
+  const prevColor = previous?.candidateColor ?? 'blue';
+  const prevStages = deploymentStages(layout, source.canaryPlan, prevColor);
+  const last = prevStages[prevStages.length - 1];
+  const names = layout.deployments.join(', ');
+  const next = advanceState(previous, {
+    app: source.app,
+    directory: source.directory,
+    kind: 'Deployment',
+    template: source.template,
+    immutable: source.immutable,
+    rejection: 'the API server rejects the update ("spec.selector: Invalid value: ...: field is immutable")',
+    recreate: `delete the Deployments ${names} before the sync (\`kubectl delete deployment ${layout.deployments.join(' ')}\`: their pods stop and the new Deployments start fresh ones), or sync with Argo CD's \`Replace=true\` sync option or Flux \`force: true\``,
+    recreateNote: `run \`kubectl delete deployment ${layout.deployments.join(' ')}\`, or sync with Argo CD's \`Replace=true\` sync option or Flux \`force: true\``,
+    stages: prevStages.map(s => ({ name: s.name, candidatePods: podsOf(s, 'candidate'), stablePods: podsOf(s, 'stable') })),
+    rollback: pods => rollbackText(layout, prevColor, pods),
+    firstStage: last.name,
+    firstNote: `First synth: no stable revision is known, so there is nothing to stage: the last stage (${last.name}) runs the candidate on every pod. The next template change starts a staged rollout at hold.`,
+    blueGreen: layout.style === 'blueGreen',
+    pinnedStage: source.pinnedStage,
+    allowSupersede: source.allowSupersede,
+    allowRecreate: source.allowRecreate,
+  });
+  const plan: DeploymentPlanDocument = {
+    schemaVersion: 1,
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    style: layout.style,
+    app: source.app,
+    namespace: source.namespace ?? null,
+    serviceName: source.serviceName,
+    replicas: source.replicas,
+    layout,
+    stable: next.stable && { revision: next.stable.revision, images: next.stable.images },
+    candidate: { revision: next.candidate.revision, images: next.candidate.images },
+    candidateColor: next.candidateColor ?? null,
+    activeStage: next.activeStage,
+    pinned: next.pinned,
+    stateFile,
+    notes: next.notes,
+    stages: deploymentStages(layout, source.canaryPlan, next.candidateColor ?? 'blue'),
+  };
+  return { next, files: renderDeploymentTree(plan, objects, next.stable?.template ?? null, next.candidate.template) };
 }
 
 /**

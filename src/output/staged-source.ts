@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ResolvedStage } from '../rollout/plan';
+import { ImmutableFields } from '../rollout/state';
+import { DeploymentLayout } from '../stateless/deployment-rollout';
 
 /** The Kustomize patch target of the workload whose partition the stages change. */
 export interface PatchTarget {
@@ -39,10 +41,39 @@ export interface StagedSource {
   readonly partitionPath: string;
 }
 
+/**
+ * What a Deployment rollout hands the staged writer: its objects as the construct rendered them (each
+ * Deployment with the candidate template), the layout, and for a canary the plan resolved against
+ * replicas. The writer puts the stable template from the rollout state into base/.
+ */
+export interface DeploymentSource {
+  readonly owner: IConstruct;
+  readonly directory: string;
+  readonly app: string;
+  readonly namespace?: string;
+  readonly serviceName: string;
+  readonly replicas: number;
+  readonly layout: DeploymentLayout;
+  /** Canary: the plan resolved against replicas (the canary size of each stage). */
+  readonly canaryPlan?: ResolvedStage[];
+  /** The pod template in code (the candidate), without the track or colour label. */
+  readonly template: any;
+  /** The fields the API server refuses to change: each Deployment's selector. */
+  readonly immutable: ImmutableFields;
+  readonly pinnedStage?: string;
+  readonly allowSupersede: boolean;
+  readonly allowRecreate: boolean;
+}
+
+/** True for the source of a Deployment rollout. */
+export function isDeploymentSource(s: StagedSource | DeploymentSource): s is DeploymentSource {
+  return 'layout' in s;
+}
+
 /** Implemented by constructs that have a staged rollout. */
 export interface IStagedSourceProvider extends IConstruct {
   /** @internal */
-  _stagedSource(): StagedSource | undefined;
+  _stagedSource(): StagedSource | DeploymentSource | undefined;
 }
 
 /** True when the construct can provide a staged source. */

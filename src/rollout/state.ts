@@ -103,8 +103,11 @@ export interface WorkloadInput {
   readonly recreateNote: string;
   /** The stages, hold (or the first) first, complete (or the last) last. */
   readonly stages: StagePods[];
-  /** How an abort moves the candidate pods back, completing "... X back to it": `partition 0 rolls`. */
-  readonly rollback: string;
+  /**
+   * How an abort takes the candidate pods back, completing "The template is back at the stable
+   * revision R and ...", given the pods on the candidate.
+   */
+  readonly rollback: (pods: string[]) => string;
   /**
    * The stage of the first synth: `hold` for a StatefulSet (its partition keeps running pods where they
    * are), the last stage for Deployments (there is no stable revision to keep: the first synth deploys).
@@ -173,7 +176,7 @@ export function nextState(prev: RolloutState | undefined, input: SynthInput): Om
       stablePods: podNames(input.app, all.filter(o => !s.updatedOrdinals.includes(o))),
     })),
     recreateNote: `run \`kubectl delete statefulset ${input.app} --cascade=orphan\` (pods and claims stay), or sync with Flux \`force: true\``,
-    rollback: 'partition 0 rolls',
+    rollback: pods => `partition 0 rolls ${pods.join(', ')} back to it`,
     firstStage: input.stages[0].name,
     firstNote: 'First synth: the stable revision is unknown. At hold, running pods keep their revision; a new StatefulSet creates every pod at the candidate.',
     blueGreen: false,
@@ -271,7 +274,7 @@ export function advanceState(prev: RolloutState | undefined, input: WorkloadInpu
     }
     const lastAbort: AbortRecord = { candidate: prev.candidate.revision, images: prev.candidate.images, stage: prev.activeStage, pods };
     notes.push(pods.length > 0
-      ? `Aborted: candidate ${prev.candidate.revision} (${describeImages(prev.candidate.images)}) was at stage ${prev.activeStage}. The template is back at the stable revision ${prev.stable.revision} and ${input.rollback} ${pods.join(', ')} back to it.`
+      ? `Aborted: candidate ${prev.candidate.revision} (${describeImages(prev.candidate.images)}) was at stage ${prev.activeStage}. The template is back at the stable revision ${prev.stable.revision} and ${input.rollback(pods)}.`
       : `Aborted at ${prev.activeStage}: no pod had moved to candidate ${prev.candidate.revision}; the template is back at the stable revision ${prev.stable.revision}.`);
     // blue/green: the stable colour runs the (restored) candidate again
     return { ...base, activeStage: pin(complete.name), stable: prev.stable, candidate: prev.stable, lastAbort, ...color(other(prevColor)), notes };
