@@ -14,7 +14,7 @@ describe('the committed dist/ and rollout-state/', () => {
     const outdir = path.join(tempDir(), 'dist');
     buildExamples({ outdir, stateDirectory: committedState, readOnlyState: true, committedOutdir: committed }).synth();
     const fresh = readTree(outdir);
-    expect(Object.keys(fresh).length).toBe(37);
+    expect(Object.keys(fresh).length).toBe(60);
     expect(readTree(committed)).toEqual(fresh);
   });
 
@@ -23,13 +23,13 @@ describe('the committed dist/ and rollout-state/', () => {
     fs.cpSync(committedState, path.join(root, 'rollout-state'), { recursive: true });
     buildExamples({ outdir: path.join(root, 'dist'), stateDirectory: path.join(root, 'rollout-state') }).synth();
     expect(readTree(path.join(root, 'rollout-state'))).toEqual(readTree(committedState));
-    expect(Object.keys(readTree(committedState))).toEqual(['myapp.json', 'nginx-statefulset.json', 'sample.json', 'web.json']);
+    expect(Object.keys(readTree(committedState))).toEqual(['kubia-bg.json', 'kubia.json', 'myapp.json', 'nginx-statefulset.json', 'sample.json', 'web.json']);
   });
 
   test('replaying the examples\' history gives the committed trees and states', () => {
     const root = tempDir();
     replayHistory(root);
-    for (const app of ['nginx-statefulset', 'myapp', 'sample']) {
+    for (const app of ['nginx-statefulset', 'myapp', 'sample', 'kubia', 'kubia-bg']) {
       expect(readTree(path.join(root, 'dist', app))).toEqual(readTree(path.join(committed, app)));
       expect(fs.readFileSync(path.join(root, 'rollout-state', `${app}.json`), 'utf-8'))
         .toBe(fs.readFileSync(path.join(committedState, `${app}.json`), 'utf-8'));
@@ -46,5 +46,16 @@ describe('the committed dist/ and rollout-state/', () => {
     const sts = Object.values(built).find((o: any) => o.kind === 'StatefulSet') as any;
     expect(sts.spec.updateStrategy.rollingUpdate.partition).toBe(partition);
     expect(sts.spec.template.spec.containers[0].image).toBe(image);
+  });
+
+  test.each([
+    ['kubia', { 'Deployment/kubia': [2, 'luksa/kubia:v1'], 'Deployment/kubia-canary': [1, 'luksa/kubia:v3'] }, { app: 'kubia' }],
+    ['kubia-bg', { 'Deployment/kubia-bg-blue': [3, 'luksa/kubia:v1'], 'Deployment/kubia-bg-green': [3, 'luksa/kubia:v2'] }, { app: 'kubia-bg', color: 'green' }],
+  ])('dist/%s builds with kustomize at its active stage: replicas and images %j, Service selector %j', (dir, deployments, selector) => {
+    const built = byKindName(kustomizeBuild(path.join(committed, dir)));
+    for (const [key, [replicas, image]] of Object.entries(deployments)) {
+      expect([key, built[key].spec.replicas, built[key].spec.template.spec.containers[0].image]).toEqual([key, replicas, image]);
+    }
+    expect(built[`Service/${dir}`].spec.selector).toEqual(selector);
   });
 });

@@ -81,7 +81,7 @@ describe('secure defaults: the Pod Security Standards "restricted" profile', () 
         }
       }
     }
-    expect(templates).toBe(4);
+    expect(templates).toBe(8);
   });
 
   test('secrets stay references: secretKeyRef and envFrom pass through, no Secret object is emitted', () => {

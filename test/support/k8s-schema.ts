@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { PodTemplateSpec, Service } from 'kubernetes-models/v1';
 import * as ts from 'typescript';
 import { crdProblems } from './crd-schema';
@@ -13,6 +13,7 @@ import { crdProblems } from './crd-schema';
  */
 const MODELS: { [gvk: string]: { module: string; iface: string; validate: (o: any) => void } } = {
   'apps/v1/StatefulSet': { module: 'kubernetes-models/apps/v1/StatefulSet', iface: 'IStatefulSet', validate: o => new StatefulSet(o).validate() },
+  'apps/v1/Deployment': { module: 'kubernetes-models/apps/v1/Deployment', iface: 'IDeployment', validate: o => new Deployment(o).validate() },
   'v1/Service': { module: 'kubernetes-models/v1/Service', iface: 'IService', validate: o => new Service(o).validate() },
 };
 

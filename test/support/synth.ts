@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { StagedApp, StatefulApp, StatefulAppProps } from '../../src';
+import { DeploymentApp, DeploymentAppProps, StagedApp, StatefulApp, StatefulAppProps } from '../../src';
 
 /** A fresh temporary directory. */
 export function tempDir(prefix = 'staged-'): string {
@@ -31,4 +31,14 @@ export function stagedApp(props: StatefulAppProps, options: { id?: string; names
   const chart = new Chart(app, 'chart', { namespace: options.namespace });
   const sts = new StatefulApp(chart, options.id ?? 'app', props);
   return { app, chart, sts, outdir, stateDirectory };
+}
+
+/** One DeploymentApp in one chart of a StagedApp writing to `<temp>/dist`, its state in `<temp>/rollout-state`. */
+export function stagedDeployment(props: DeploymentAppProps, options: { id?: string; namespace?: string; outdir?: string; stateDirectory?: string } = {}) {
+  const outdir = options.outdir ?? path.join(tempDir(), 'dist');
+  const stateDirectory = options.stateDirectory ?? path.join(path.dirname(outdir), 'rollout-state');
+  const app = new StagedApp({ outdir, stateDirectory });
+  const chart = new Chart(app, 'chart', { namespace: options.namespace });
+  const deployment = new DeploymentApp(chart, options.id ?? 'app', props);
+  return { app, chart, deployment, outdir, stateDirectory };
 }
