@@ -127,8 +127,8 @@ export function deploymentGateVerdict(plan: DeploymentPlanDocument, liveText: st
   const candidateImages = plan.candidate.images;
   const stableImages = plan.stable?.images ?? plan.candidate.images;
   const found = (kind: string, name: string) => live.items.filter((o: any) => o?.kind === kind && o?.metadata?.name === name);
-  const checks: Array<() => GateVerdict | undefined> = [];
-  const summaries: string[] = [];
+  // first the shape of every object (exit 2), then whether the stage is synced, then health
+  const deployments: any[] = [];
   for (const want of active.deployments) {
     const matches = found('Deployment', want.name);
     if (matches.length !== 1) {
@@ -153,6 +153,11 @@ export function deploymentGateVerdict(plan: DeploymentPlanDocument, liveText: st
         return malformed(`the live Deployment ${want.name} status.${field} (${JSON.stringify(status[field])}) must be an integer`);
       }
     }
+    deployments.push(d);
+  }
+  const summaries: string[] = [];
+  for (const [i, want] of active.deployments.entries()) {
+    const d = deployments[i];
     if (d.spec.replicas !== want.replicas) {
       return waiting(`not synced yet: the live Deployment ${want.name} has ${d.spec.replicas} replicas, the active stage ${active.name} has ${want.replicas}`);
     }
@@ -160,10 +165,9 @@ export function deploymentGateVerdict(plan: DeploymentPlanDocument, liveText: st
     const liveImages = templateImages(d.spec.template);
     const differing = Object.entries(images).filter(([c, image]) => liveImages[c] !== image);
     if (differing.length > 0) {
-      return waiting(`not synced yet: the live Deployment ${want.name} runs ${differing.map(([c]) => `${c}=${liveImages[c] ?? '(none)'}`).join(', ')}, the active stage has ${differing.map(([c, i]) => `${c}=${i}`).join(', ')} (the ${want.runs} revision)`);
+      return waiting(`not synced yet: the live Deployment ${want.name} runs ${differing.map(([c]) => `${c}=${liveImages[c] ?? '(none)'}`).join(', ')}, the active stage has ${differing.map(([c, i2]) => `${c}=${i2}`).join(', ')} (the ${want.runs} revision)`);
     }
-    checks.push(() => deploymentHealth(want.name, d));
-    summaries.push(`${want.name} ${status.availableReplicas ?? 0} of ${want.replicas} available`);
+    summaries.push(`${want.name} ${d.status?.availableReplicas ?? 0} of ${want.replicas} available`);
   }
   for (const svc of active.services) {
     const matches = found('Service', svc.name);
@@ -175,8 +179,8 @@ export function deploymentGateVerdict(plan: DeploymentPlanDocument, liveText: st
       return waiting(`not synced yet: the live Service ${svc.name} selects ${plan.layout.label}=${JSON.stringify(selected ?? null)}, the active stage ${active.name} selects ${svc.color}`);
     }
   }
-  for (const check of checks) {
-    const verdict = check();
+  for (const [i, want] of active.deployments.entries()) {
+    const verdict = deploymentHealth(want.name, deployments[i]);
     if (verdict) return verdict;
   }
   return { converged: true, exitCode: 0, reason: `stage ${active.name} converged: ${summaries.join(', ')}` };

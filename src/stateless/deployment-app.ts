@@ -316,6 +316,9 @@ export class DeploymentApp extends Construct {
         checkLabelKey('rollout.canary.trackLabel', label);
         checkNotSelector('rollout.canary.trackLabel', label, selectorLabels, props.podLabels);
         const canaryName = rollout.canary.canaryName ?? `${name}-canary`;
+        if (rollout.canary.canaryName === undefined && canaryName.length > 63) {
+          throw new Error(`name (${show(name)}) has ${name.length} characters: the canary Deployment "<name>-canary" must be a DNS-1123 label of at most 63 characters, so the name may have at most 56 (or set rollout.canary.canaryName)`);
+        }
         checkDnsLabel('rollout.canary.canaryName', canaryName);
         if (canaryName === name) {
           throw new Error(`rollout.canary.canaryName (${show(canaryName)}) must differ from the stable Deployment's name`);
@@ -340,7 +343,9 @@ export class DeploymentApp extends Construct {
         previewType = bg.previewServiceType ?? ServiceType.CLUSTER_IP;
         checkOneOf('rollout.blueGreen.previewServiceType', previewType, Object.values(ServiceType));
         const colours = [`${name}-blue`, `${name}-green`];
-        colours.forEach(c => checkDnsLabel('name (with -blue / -green)', c));
+        if (colours[1].length > 63) {
+          throw new Error(`name (${show(name)}) has ${name.length} characters: blue/green names its Deployments "<name>-blue" and "<name>-green", DNS-1123 labels of at most 63 characters, so the name may have at most 57`);
+        }
         layout = { style: 'blueGreen', replicas, label, deployments: colours, labelValues: ['blue', 'green'], service: serviceName, previewService: previewName, fenceposts };
         this.stageNames = ['hold', 'preview', 'switch', 'cleanup'];
       }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RolloutPlan, StatefulAppProps } from '../../src';
 import { RolloutDirectory } from '../../src/cli/rollout-directory';
-import { readTree, stagedApp, tempDir } from '../support/synth';
+import { readTree, stagedApp, stagedDeployment, tempDir } from '../support/synth';
 
 const props: StatefulAppProps = { name: 'web', replicas: 3, containers: [{ name: 'c', image: 'nginx:1' }], rollout: { plan: RolloutPlan.canary() } };
 
@@ -105,5 +105,35 @@ describe('files the library did not write', () => {
     const { dir } = committed();
     fs.writeFileSync(path.join(dir, 'stages', 'extra.yaml'), 'x: 1\n');
     expect(() => RolloutDirectory.open(dir)).toThrow(/^the tree in .* is not the one last written/);
+  });
+
+  test('a failure at every write of a blue/green abort (base, overlays, plan and state) leaves everything as it was', () => {
+    const bg = (image: string) => ({ replicas: 2, containers: [{ name: 'c', image, ports: [{ name: 'http', containerPort: 8080 }] }], rollout: { blueGreen: {} } });
+    let injected = 0;
+    for (let n = 1; ; n++) {
+      const root = tempDir('atomic-bg-');
+      const outdir = path.join(root, 'dist');
+      stagedDeployment(bg('nginx:1'), { id: 'shop', outdir }).app.synth();
+      stagedDeployment(bg('nginx:2'), { id: 'shop', outdir }).app.synth();
+      RolloutDirectory.open(path.join(outdir, 'shop')).promote({ to: 'switch', force: true, codeCheck: false });
+      const before = readTree(root);
+      const spy = failWriteAt(n);
+      let failed = false;
+      try {
+        RolloutDirectory.open(path.join(outdir, 'shop')).abort();
+      } catch (e) {
+        expect((e as Error).message).toBe('ENOSPC: no space left on device, write');
+        failed = true;
+      }
+      spy.mockRestore();
+      if (!failed) {
+        // every write has been failed once; the last run went through
+        expect(readTree(root)).not.toEqual(before);
+        break;
+      }
+      injected++;
+      expect(readTree(root)).toEqual(before);
+    }
+    expect(injected).toBeGreaterThanOrEqual(6);
   });
 });

@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import {
-  ArgoCdApplication, FluxKustomization, KruisePodUpdatePolicy, PercentOrAbsolute, PodManagementPolicy, RolloutPlan,
+  ArgoCdApplication, DeploymentApp, DeploymentAppProps, DeploymentStrategy, FluxKustomization, ServiceType, KruisePodUpdatePolicy, PercentOrAbsolute, PodManagementPolicy, RolloutPlan,
   StagedApp, StageSize, StatefulApp, StatefulAppProps, StatefulSetBackend, StatefulSetUpdateStrategy, UpdatePriority,
 } from '../../src';
 import { runCli } from '../../src/cli/cli';
-import { readTree, stagedApp, tempDir } from '../support/synth';
+import { readTree, stagedApp, stagedDeployment, tempDir } from '../support/synth';
 
 /**
  * The bad-input corpus: every case must fail with a plain Error (or, for the CLI, a non-zero exit and no
@@ -99,6 +99,34 @@ const constructCases: ConstructCase[] = [
   { name: 'Flux source name invalid', run: () => new FluxKustomization(new Chart(Testing.app(), 'g'), 'f', { sourceName: 'My Repo', path: 'd' }), says: ['sourceName', '"My Repo"', 'DNS-1123 subdomain'] },
 ];
 
+const dc = { name: 'c', image: 'nginx:1', ports: [{ name: 'http', containerPort: 8080 }] };
+const deployment = (props: Partial<DeploymentAppProps>) => () => new DeploymentApp(new Chart(Testing.app(), 'x'), 'app', { containers: [dc], ...props } as DeploymentAppProps);
+
+/** DeploymentApp: the Deployment knobs and the two rollout styles. */
+const deploymentCases: ConstructCase[] = [
+  { name: 'Deployment replicas negative', run: deployment({ replicas: -1 }), says: ['replicas', '(-1)', 'integer >= 0'] },
+  { name: 'Deployment replicas fractional', run: deployment({ replicas: 1.5 }), says: ['replicas', '(1.5)', 'integer'] },
+  { name: 'Deployment maxSurge and maxUnavailable both 0%', run: () => DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.percent(0), maxUnavailable: PercentOrAbsolute.percent(0) }), says: ['maxUnavailable', '(0%)', 'may not be 0 when maxSurge is 0'] },
+  { name: 'Deployment maxUnavailable 150%', run: () => DeploymentStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.percent(150) }), says: ['maxUnavailable', '(150%)', 'not be greater than 100%'] },
+  { name: 'Deployment maxUnavailable a plain number', run: () => DeploymentStrategy.rollingUpdate({ maxUnavailable: 2 as any }), says: ['maxUnavailable', '(2)', 'PercentOrAbsolute'] },
+  { name: 'Deployment progressDeadlineSeconds below minReadySeconds', run: deployment({ minReadySeconds: 60, progressDeadlineSeconds: 30 }), says: ['progressDeadlineSeconds', '(30)', 'greater than minReadySeconds (60)'] },
+  { name: 'Deployment minReadySeconds above the default deadline', run: deployment({ minReadySeconds: 900 }), says: ['progressDeadlineSeconds', '600, the Kubernetes default', 'greater than minReadySeconds (900)'] },
+  { name: 'Deployment progressDeadlineSeconds fractional', run: deployment({ progressDeadlineSeconds: 10.5 }), says: ['progressDeadlineSeconds', '(10.5)', 'integer >= 1'] },
+  { name: 'Deployment Service name with a digit first', run: deployment({ service: { name: '1api' } }), says: ['service.name', '"1api"', 'DNS-1035 label'] },
+  { name: 'Deployment Service port 0', run: deployment({ service: { ports: [{ port: 0 }] } }), says: ['service.ports[0].port', '(0)', 'between 1 and 65535'] },
+  { name: 'Deployment Service port names repeated', run: deployment({ service: { ports: [{ name: 'web', port: 80 }, { name: 'web', port: 81 }] } }), says: ['service port name', '"web"', 'unique'] },
+  { name: 'Deployment Service target port and name both', run: deployment({ service: { ports: [{ port: 80, targetPort: 8080, targetPortName: 'http' }] } }), says: ['service.ports[0]', '(80)', 'not both'] },
+  { name: 'Deployment nodePort on ClusterIP', run: deployment({ service: { type: ServiceType.CLUSTER_IP, ports: [{ port: 80, nodePort: 30001 }] } }), says: ['nodePort', '(30001)', 'NodePort or LoadBalancer'] },
+  { name: 'Deployment rollout with canary and blueGreen', run: deployment({ rollout: { canary: {}, blueGreen: {} } }), says: ['rollout', 'canary and blueGreen', 'exactly one'] },
+  { name: 'Deployment canary track label in podLabels', run: deployment({ podLabels: { track: 'x' }, rollout: { canary: {} } }), says: ['trackLabel', '"track"', 'choose another key'] },
+  { name: 'Deployment canary name invalid', run: deployment({ rollout: { canary: { canaryName: 'App_Canary' } } }), says: ['rollout.canary.canaryName', '"App_Canary"', 'DNS-1123 label'] },
+  { name: 'Deployment blue/green colour label in the selector', run: deployment({ selectorLabels: { app: 'a', color: 'red' }, rollout: { blueGreen: {} } }), says: ['colorLabel', '"color"', 'choose another key'] },
+  { name: 'Deployment blue/green name too long for the colours', run: deployment({ name: 'a'.repeat(60), service: { name: 'api' }, rollout: { blueGreen: {} } }), says: ['name', `"${'a'.repeat(60)}"`, 'at most 57'] },
+  { name: 'Deployment canary name too long for the canary', run: deployment({ name: 'b'.repeat(60), rollout: { canary: {} } }), says: ['name', `"${'b'.repeat(60)}"`, 'at most 56'] },
+  { name: 'Deployment preview Service type unknown', run: deployment({ rollout: { blueGreen: { previewServiceType: 'Ingress' as any } } }), says: ['previewServiceType', '"Ingress"', 'must be one of'] },
+  { name: 'Deployment pinned stage of another style', run: deployment({ replicas: 4, rollout: { canary: {}, activeStage: 'switch' } }), says: ['rollout.activeStage', '"switch"', '"hold", "canary", "percent-50", "complete"'] },
+];
+
 /** Replace a JSON field of a file. */
 function editJson(file: string, edit: (o: any) => void): void {
   const o = JSON.parse(fs.readFileSync(file, 'utf-8'));
@@ -131,12 +159,26 @@ const cliCases: CliCase[] = [
   { name: 'live status with a string count', tamper: (d, r) => { fs.writeFileSync(path.join(r, 'live.json'), JSON.stringify({ kind: 'StatefulSet', metadata: { name: 'web', generation: 1 }, spec: { replicas: 3 }, status: { readyReplicas: 'three' } })); return ['gate', d, '--live', path.join(r, 'live.json')]; }, says: ['status.readyReplicas', '"three"', 'must be an integer'], exit: 2 },
 ];
 
+/** A blue/green tree at hold (v1 then v2), for the Deployment CLI cases. */
+const deploymentCliCases: CliCase[] = [
+  { name: 'Deployment plan.json style unknown', tamper: d => { editJson(path.join(d, 'plan.json'), o => { o.style = 'rainbow'; }); return ['status', d]; }, says: ['field style', '"rainbow"', '"canary" or "blueGreen"'] },
+  { name: 'Deployment plan.json layout with one Deployment', tamper: d => { editJson(path.join(d, 'plan.json'), o => { o.layout.deployments = ['shop-blue']; }); return ['status', d]; }, says: ['field layout', 'two deployments', 'run cdk8s synth'] },
+  { name: 'Deployment plan.json candidate colour red', tamper: d => { editJson(path.join(d, 'plan.json'), o => { o.candidateColor = 'red'; }); return ['status', d]; }, says: ['field candidateColor', '"red"', '"blue" or "green"'] },
+  { name: 'Deployment plan.json stage replicas negative', tamper: d => { editJson(path.join(d, 'plan.json'), o => { o.stages[1].deployments[0].replicas = -3; }); return ['promote', d, '--no-code-check']; }, says: ['stages[1]', '"replicas":-3', 'the replicas of shop-blue and shop-green'] },
+  { name: 'Deployment plan.json apiVersion of a StatefulSet', tamper: d => { editJson(path.join(d, 'plan.json'), o => { o.apiVersion = 'apps.kruise.io/v1beta1'; }); return ['status', d]; }, says: ['field apiVersion', '"apps.kruise.io/v1beta1"', '"apps/v1"'] },
+  { name: 'Deployment base edited by hand', tamper: d => { fs.appendFileSync(path.join(d, 'base', 'deployment-shop-green.yaml'), '# edit\n'); return ['abort', d]; }, says: ['tree', 'not the one last written', 'restore them from git'] },
+  { name: 'Deployment live status not a List', tamper: (d, r) => { fs.writeFileSync(path.join(r, 'live.json'), JSON.stringify({ kind: 'Deployment', metadata: { name: 'shop-blue' } })); return ['gate', d, '--live', path.join(r, 'live.json')]; }, says: ['live status', 'List with items', 'kubectl get deployment shop-blue shop-green -o json'], exit: 2 },
+  { name: 'Deployment live List without the green Deployment', tamper: (d, r) => { fs.writeFileSync(path.join(r, 'live.json'), JSON.stringify({ kind: 'List', items: [{ kind: 'Deployment', metadata: { name: 'shop-blue', generation: 1 }, spec: { replicas: 2 } }] })); return ['gate', d, '--live', path.join(r, 'live.json')]; }, says: ['0 Deployments named "shop-green"', 'it needs one', 'kubectl get deployment'], exit: 2 },
+  { name: 'Deployment live status with a string count', tamper: (d, r) => { fs.writeFileSync(path.join(r, 'live.json'), JSON.stringify({ kind: 'List', items: [{ kind: 'Deployment', metadata: { name: 'shop-blue', generation: 1 }, spec: { replicas: 2 }, status: { availableReplicas: 'two' } }] })); return ['gate', d, '--live', path.join(r, 'live.json')]; }, says: ['shop-blue status.availableReplicas', '"two"', 'must be an integer'], exit: 2 },
+  { name: 'Deployment abort with no stable revision', tamper: (d, r) => { editJson(path.join(r, 'rollout-state', 'shop.json'), o => { o.stable = null; }); return ['abort', d]; }, says: ['shop', 'no stable revision', 'change the template in code'] },
+];
+
 describe('the bad-input corpus', () => {
-  test(`holds at least 60 cases (${constructCases.length + cliCases.length})`, () => {
-    expect(constructCases.length + cliCases.length).toBeGreaterThanOrEqual(80);
+  test(`holds at least 110 cases (${constructCases.length + cliCases.length + deploymentCases.length + deploymentCliCases.length})`, () => {
+    expect(constructCases.length + cliCases.length + deploymentCases.length + deploymentCliCases.length).toBeGreaterThanOrEqual(110);
   });
 
-  test.each(constructCases.map(k => [k.name, k] as const))('construct: fails %s', (_name, k) => {
+  test.each([...constructCases, ...deploymentCases].map(k => [k.name, k] as const))('construct: fails %s', (_name, k) => {
     let error: unknown;
     try {
       k.run();
@@ -165,6 +207,26 @@ describe('the bad-input corpus', () => {
     const outdir = path.join(root, 'dist');
     stagedApp({ name: 'web', replicas: 3, containers: [c], rollout: { plan: RolloutPlan.canary() } }, { outdir }).app.synth();
     const dir = path.join(outdir, 'web');
+    const args = k.tamper(dir, root);
+    const before = readTree(root);
+    let out = '';
+    let err = '';
+    const code = runCli(args, { stdout: t => { out += t; }, stderr: t => { err += t; }, readStdin: () => '' });
+    expect(code).toBe(k.exit ?? 1);
+    expect(out).toBe('');
+    expect(err.startsWith('cdk8s-staged: ')).toBe(true);
+    expect(err).not.toMatch(/\n\s+at /);
+    for (const word of k.says) expect(err).toContain(word);
+    expect(readTree(root)).toEqual(before);
+  });
+
+  test.each(deploymentCliCases.map(k => [k.name, k] as const))('cli: fails %s, exits non-zero without a stack trace, changes nothing', (_name, k) => {
+    const root = tempDir('bad-cli-');
+    const outdir = path.join(root, 'dist');
+    const props = (image: string): DeploymentAppProps => ({ replicas: 2, containers: [{ ...dc, image }], rollout: { blueGreen: {} } });
+    stagedDeployment(props('nginx:1'), { id: 'shop', outdir }).app.synth();
+    stagedDeployment(props('nginx:2'), { id: 'shop', outdir }).app.synth();
+    const dir = path.join(outdir, 'shop');
     const args = k.tamper(dir, root);
     const before = readTree(root);
     let out = '';

@@ -3,10 +3,11 @@ import { Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parse } from 'yaml';
 import {
-  ContainerProps, PodManagementPolicy, RolloutPlan, StagedApp, StageSize, StatefulApp, StatefulAppProps, StatefulSetBackend, UpdatePriority,
+  ContainerProps, DeploymentApp, RolloutDirectory, DeploymentStrategy, PercentOrAbsolute, PodManagementPolicy, RolloutPlan, StagedApp, StageSize, StatefulApp, StatefulAppProps, StatefulSetBackend, UpdatePriority,
 } from '../../src';
 import { schemaProblems } from '../support/k8s-schema';
 import { podSecurityViolations } from '../support/pod-security';
+import { resolveFenceposts } from '../../src/stateless/deployment-strategy';
 import { tempDir } from '../support/synth';
 
 const HOLD = 2147483647;
@@ -142,5 +143,93 @@ describe('invariants over random valid configurations', () => {
       });
     }), { numRuns: 3000, seed: SEED });
     expect(runs).toBe(3000);
+  });
+});
+
+/** A random valid DeploymentApp with a canary or blue/green rollout, synthesized over a random history. */
+const pctOrAbs = fc.oneof(fc.integer({ min: 0, max: 5 }).map(n => PercentOrAbsolute.absolute(n)), fc.integer({ min: 0, max: 100 }).map(n => PercentOrAbsolute.percent(n)));
+const deploymentArb = fc.record({
+  name: fc.stringMatching(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/),
+  replicas: fc.integer({ min: 0, max: 12 }),
+  style: fc.constantFrom('canary', 'blueGreen'),
+  surge: pctOrAbs,
+  unavailable: pctOrAbs,
+  recreate: fc.boolean(),
+  namespace: fc.option(fc.constantFrom('shop', 'web'), { nil: undefined }),
+  // the images of successive synths, and promotions between them
+  history: fc.array(fc.record({ tag: fc.constantFrom('1', '2', '3'), promotions: fc.integer({ min: 0, max: 4 }) }), { minLength: 1, maxLength: 4 }),
+}).filter(c => c.recreate || c.surge.value !== 0 || c.unavailable.value !== 0)
+  .chain(c => planArb(c.replicas).map(p => ({ ...c, ...p })));
+
+describe('invariants over random Deployment rollouts', () => {
+  const collected: any[] = [];
+
+  test('every synth: the split adds up to replicas, selectors match their own pods, one stage per overlay, byte-identical twice', () => {
+    let runs = 0;
+    fc.assert(fc.property(deploymentArb, c => {
+      runs++;
+      const root = tempDir('prop-deploy-');
+      const outdir = path.join(root, 'dist');
+      const build = (tag: string) => {
+        const app = new StagedApp({ outdir, stateDirectory: path.join(root, 'state') });
+        new DeploymentApp(new Chart(app, 'chart', { namespace: c.namespace }), 'app', {
+          name: c.name,
+          replicas: c.replicas,
+          strategy: c.recreate ? DeploymentStrategy.recreate() : DeploymentStrategy.rollingUpdate({ maxSurge: c.surge, maxUnavailable: c.unavailable }),
+          containers: [{ name: 'web', image: `registry.example.com/app:${tag}`, ports: [{ name: 'http', containerPort: 8080 }] }],
+          rollout: c.style === 'canary' ? { canary: { plan: c.plan }, allowSupersede: true } : { blueGreen: {}, allowSupersede: true },
+        });
+        return app;
+      };
+      for (const step of c.history) {
+        const files = build(step.tag).renderFiles()[c.name];
+        expect(build(step.tag).renderFiles()[c.name]).toEqual(files);
+        build(step.tag).synth();
+        for (let k = 0; k < step.promotions; k++) {
+          const dir = RolloutDirectory.open(path.join(outdir, c.name));
+          if (dir.status().nextStage === undefined) break;
+          dir.promote({ codeCheck: false });
+        }
+      }
+      const files = build(c.history[c.history.length - 1].tag).renderFiles()[c.name];
+      const plan = JSON.parse(files['plan.json']);
+      const base = parse(files['base/kustomization.yaml']).resources.map((f: string) => parse(files[`base/${f}`]));
+      collected.push(...base);
+      for (const d of base.filter((o: any) => o.kind === 'Deployment')) {
+        expect(d.spec.template.metadata.labels).toEqual(d.spec.selector.matchLabels);
+        expect(podSecurityViolations(d.spec.template)).toEqual([]);
+      }
+      const f = plan.layout.fenceposts;
+      if (f !== null) {
+        expect(f).toEqual(resolveFenceposts(c.surge, c.unavailable, c.replicas));
+        expect(f.maxSurge + f.maxUnavailable).toBeGreaterThanOrEqual(1);
+      }
+      plan.stages.forEach((s: any, i: number) => {
+        const total = s.deployments.reduce((n: number, d: any) => n + d.replicas, 0);
+        if (c.style === 'canary') {
+          expect(total).toBe(c.replicas);
+          expect(s.candidatePods + s.stablePods).toBe(c.replicas);
+          if (i > 0 && c.replicas > 0) expect(s.candidatePods).toBeGreaterThan(plan.stages[i - 1].candidatePods);
+          expect(s.services).toEqual([{ name: plan.serviceName, selects: plan.layout.deployments, color: null }]);
+        } else {
+          expect(total).toBe(s.candidatePods + s.stablePods);
+          // the Service always selects exactly one colour, the preview Service the other
+          expect(s.services.map((v: any) => v.color).sort()).toEqual(['blue', 'green']);
+          expect(s.candidateTraffic).toBe(i >= 2 && c.replicas > 0 ? 100 : 0);
+        }
+        const overlay = parse(files[`${s.directory}/kustomization.yaml`]);
+        expect(overlay.resources).toEqual(['../../base']);
+        for (const p of overlay.patches) {
+          for (const op of parse(p.patch)) expect(op.op).toBe('replace');
+        }
+      });
+      expect(plan.stages.map((s: any) => s.name)).toContain(plan.activeStage);
+    }), { numRuns: 200, seed: SEED });
+    expect(runs).toBe(200);
+  });
+
+  test('every base object of those synths validates against the Kubernetes schema', () => {
+    expect(collected.length).toBeGreaterThanOrEqual(600);
+    expect(schemaProblems(collected)).toEqual([]);
   });
 });
