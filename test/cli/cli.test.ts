@@ -142,8 +142,8 @@ describe('the cdk8s-staged command line', () => {
     });
     const json = JSON.parse(cli(['status', nginx, '--json']).out);
     expect(json).toEqual({
-      app: 'nginx-statefulset', activeStage: 'canary', activeDirectory: 'stages/01-canary', partition: 2, replicas: 5,
-      updatedPods: ['nginx-statefulset-2', 'nginx-statefulset-3', 'nginx-statefulset-4'],
+      app: 'nginx-statefulset', kind: 'StatefulSet', activeStage: 'canary', activeDirectory: 'stages/01-canary', partition: 2, replicas: 5,
+      updatedPods: ['nginx-statefulset-2', 'nginx-statefulset-3', 'nginx-statefulset-4'], candidatePods: 3,
       stable: { revision: plan.stable.revision, images: { 'nginx-container': 'nginx:1.25.4' } },
       candidate: { revision: plan.candidate.revision, images: { 'nginx-container': 'nginx:1.26.1' } },
       pinned: false, nextStage: 'widen', nextPartition: 1, nextMoves: ['nginx-statefulset-1'],
