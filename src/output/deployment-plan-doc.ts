@@ -1,4 +1,4 @@
-import { PlanRevision, revisionText, stageLabel } from './plan-doc';
+import { nextStageLine, PlanRevision, revisionText, stageLabel } from './plan-doc';
 import { DeploymentLayout, DeploymentStage, RolloutStyle } from '../stateless/deployment-rollout';
 import { Color } from '../rollout/state';
 
@@ -95,11 +95,7 @@ export function deploymentPlanMarkdown(plan: DeploymentPlanDocument): string {
     lines.push('');
   }
   lines.push(`**Active stage: \`${stageLabel(active)}\`** (${active.candidatePods} of ${plan.replicas} pods on the new revision, ${active.candidateTraffic}% of the traffic)${plan.pinned ? ', pinned in code by `rollout.activeStage`' : ''}.`);
-  if (next) {
-    lines.push(`Next: \`${stageLabel(next)}\`: \`cdk8s-staged promote\` changes \`resources\` in \`kustomization.yaml\` to \`${next.directory}\`.`);
-  } else {
-    lines.push('The rollout is complete.');
-  }
+  lines.push(nextStageLine(next));
   lines.push('');
   lines.push(...deploymentPlanTable(plan));
   lines.push('');

@@ -103,6 +103,13 @@ export function planTable(plan: PlanDocument): string[] {
   return lines;
 }
 
+/** What promoting does next, or that the rollout is complete: a line of PLAN.md. */
+export function nextStageLine(next: { directory: string } | undefined): string {
+  return next
+    ? `Next: \`${stageLabel(next)}\`: \`cdk8s-staged promote\` changes \`resources\` in \`kustomization.yaml\` to \`${next.directory}\`.`
+    : 'The rollout is complete.';
+}
+
 /**
  * `PLAN.md`: for a reviewer of a pull request. The revisions, the notes of the last change, a table (one
  * row a stage, one column a pod, cells old or new, the active stage marked) and a Mermaid flowchart that
@@ -136,11 +143,7 @@ export function planMarkdown(plan: PlanDocument): string {
   }
   lines.push(`**Active stage: \`${stageLabel(active)}\`** (partition ${partitionText(active.partition, active.index === 0)}, ` +
     `${active.updatedOrdinals.length} of ${plan.replicas} pods on the new revision)${plan.pinned ? ', pinned in code by `rollout.activeStage`' : ''}.`);
-  if (next) {
-    lines.push(`Next: \`${stageLabel(next)}\`: \`cdk8s-staged promote\` changes \`resources\` in \`kustomization.yaml\` to \`${next.directory}\`.`);
-  } else {
-    lines.push('The rollout is complete.');
-  }
+  lines.push(nextStageLine(next));
   lines.push('');
   lines.push(...planTable(plan));
   lines.push('');
