@@ -12,7 +12,7 @@ import { readStateFile, stateJson } from '../output/state-file';
 import { renderDeploymentTree, treeDigest, writePlanFiles } from '../output/tree';
 import { toYaml } from '../output/yaml';
 import { describeImages } from '../rollout/revision';
-import { Color, RolloutState } from '../rollout/state';
+import { Color, otherColor, RolloutState } from '../rollout/state';
 import { blueGreenStages, DeploymentStage, podsOf, rollbackText, stageChanges } from '../stateless/deployment-rollout';
 
 /** A revision of the pod template. */
@@ -330,7 +330,7 @@ export class RolloutDirectory {
     let color: { candidateColor?: Color } = {};
     if (dp) {
       // blue/green: the stable colour runs the (restored) candidate again
-      const flipped: Color | null = dp.candidateColor === null ? null : dp.candidateColor === 'blue' ? 'green' : 'blue';
+      const flipped: Color | null = dp.candidateColor === null ? null : otherColor(dp.candidateColor);
       const stagesAfter: DeploymentStage[] = flipped === null ? dp.stages : blueGreenStages(dp.layout, flipped);
       plan = { ...dp, activeStage: complete.name, candidate, candidateColor: flipped, notes: [note], stages: stagesAfter };
       files = renderDeploymentTree(plan, this.baseObjects(), stable.template, stable.template);

@@ -1,4 +1,4 @@
-import { nextStageLine, PlanRevision, revisionText, stageLabel } from './plan-doc';
+import { mermaidFlowchart, nextStageLine, PlanRevision, revisionText, stageLabel } from './plan-doc';
 import { DeploymentLayout, DeploymentStage, RolloutStyle } from '../stateless/deployment-rollout';
 import { Color } from '../rollout/state';
 
@@ -99,15 +99,6 @@ export function deploymentPlanMarkdown(plan: DeploymentPlanDocument): string {
   lines.push('');
   lines.push(...deploymentPlanTable(plan));
   lines.push('');
-  lines.push('```mermaid');
-  lines.push('flowchart LR');
-  for (const s of plan.stages) {
-    lines.push(`  s${s.index}["${stageLabel(s)}<br/>${s.candidatePods} of ${plan.replicas} new<br/>${s.candidateTraffic}% of traffic"]`);
-  }
-  lines.push(`  ${plan.stages.map(s => `s${s.index}`).join(' --> ')}`);
-  lines.push('  classDef active fill:#d1f0d8,stroke:#1a7f37,stroke-width:3px');
-  lines.push(`  class s${active.index} active`);
-  lines.push('```');
-  lines.push('');
+  lines.push(...mermaidFlowchart(plan.stages.map(s => `${stageLabel(s)}<br/>${s.candidatePods} of ${plan.replicas} new<br/>${s.candidateTraffic}% of traffic`), active.index));
   return lines.join('\n');
 }

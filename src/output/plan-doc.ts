@@ -103,6 +103,23 @@ export function planTable(plan: PlanDocument): string[] {
   return lines;
 }
 
+/**
+ * The stages as a Mermaid flowchart that GitHub renders, the active one highlighted, and a blank line.
+ * @param nodes the text of each stage's box, in stage order
+ */
+export function mermaidFlowchart(nodes: string[], activeIndex: number): string[] {
+  const lines = ['```mermaid', 'flowchart LR'];
+  nodes.forEach((text, i) => lines.push(`  s${i}["${text}"]`));
+  if (nodes.length > 1) {
+    lines.push(`  ${nodes.map((_, i) => `s${i}`).join(' --> ')}`);
+  }
+  lines.push('  classDef active fill:#d1f0d8,stroke:#1a7f37,stroke-width:3px');
+  lines.push(`  class s${activeIndex} active`);
+  lines.push('```');
+  lines.push('');
+  return lines;
+}
+
 /** What promoting does next, or that the rollout is complete: a line of PLAN.md. */
 export function nextStageLine(next: { directory: string } | undefined): string {
   return next
@@ -147,17 +164,6 @@ export function planMarkdown(plan: PlanDocument): string {
   lines.push('');
   lines.push(...planTable(plan));
   lines.push('');
-  lines.push('```mermaid');
-  lines.push('flowchart LR');
-  for (const s of plan.stages) {
-    lines.push(`  s${s.index}["${stageLabel(s)}<br/>partition ${s.partition}<br/>${s.updatedOrdinals.length} of ${plan.replicas} new"]`);
-  }
-  if (plan.stages.length > 1) {
-    lines.push(`  ${plan.stages.map(s => `s${s.index}`).join(' --> ')}`);
-  }
-  lines.push('  classDef active fill:#d1f0d8,stroke:#1a7f37,stroke-width:3px');
-  lines.push(`  class s${active.index} active`);
-  lines.push('```');
-  lines.push('');
+  lines.push(...mermaidFlowchart(plan.stages.map(s => `${stageLabel(s)}<br/>partition ${s.partition}<br/>${s.updatedOrdinals.length} of ${plan.replicas} new`), active.index));
   return lines.join('\n');
 }

@@ -192,16 +192,21 @@ export class RolloutPlan {
         throw new Error(`stage ${show(stage.name)} (${stage.size}) resolves to ${stage.pods} of ${replicas} pods on the new revision: a stage between hold and complete must update at least 1 and at most replicas - 1 (${replicas - 1}) pods`);
       }
     }
-    const width = Math.max(2, String(kept.length - 1).length);
     return kept.map((s, index) => ({
       index,
       name: s.name,
-      directory: `stages/${String(index).padStart(width, '0')}-${s.name}`,
+      directory: stageDirectory(index, kept.length, s.name),
       partition: s.partition,
       updatedOrdinals: updatedOrdinals(replicas, s.partition, ordinalsStart),
       size: s.size,
     }));
   }
+}
+
+/** `stages/<NN>-<name>`: the index padded to the width of the last one, at least two digits. */
+export function stageDirectory(index: number, stageCount: number, name: string): string {
+  const width = Math.max(2, String(stageCount - 1).length);
+  return `stages/${String(index).padStart(width, '0')}-${name}`;
 }
 
 function percentOrUndefined(value: number): StageSize | undefined {

@@ -200,7 +200,10 @@ function stageNamed(stages: StagePods[], name: string, what: string): StagePods 
   return stage;
 }
 
-const other = (c: Color): Color => (c === 'blue' ? 'green' : 'blue');
+/** The other colour of blue/green. */
+export function otherColor(c: Color): Color {
+  return c === 'blue' ? 'green' : 'blue';
+}
 
 /**
  * The next state from the previous one and what the code renders now.
@@ -277,12 +280,12 @@ export function advanceState(prev: RolloutState | undefined, input: WorkloadInpu
       ? `Aborted: candidate ${prev.candidate.revision} (${describeImages(prev.candidate.images)}) was at stage ${prev.activeStage}. The template is back at the stable revision ${prev.stable.revision} and ${input.rollback(pods)}.`
       : `Aborted at ${prev.activeStage}: no pod had moved to candidate ${prev.candidate.revision}; the template is back at the stable revision ${prev.stable.revision}.`);
     // blue/green: the stable colour runs the (restored) candidate again
-    return { ...base, activeStage: pin(complete.name), stable: prev.stable, candidate: prev.stable, lastAbort, ...color(other(prevColor)), notes };
+    return { ...base, activeStage: pin(complete.name), stable: prev.stable, candidate: prev.stable, lastAbort, ...color(otherColor(prevColor)), notes };
   }
 
   if (finished) {
     notes.push(`New rollout: stable ${prev.candidate.revision} (${describeImages(prev.candidate.images)}), candidate ${candidate.revision} (${describeImages(candidate.images)}). Nothing moves until a promotion.`);
-    return { ...base, activeStage: pin(hold.name), stable: prev.candidate, candidate, lastAbort: null, ...color(other(prevColor)), notes };
+    return { ...base, activeStage: pin(hold.name), stable: prev.candidate, candidate, lastAbort: null, ...color(otherColor(prevColor)), notes };
   }
 
   if (atHold || prevIndex === 0) {

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkKruiseAgainstApp, isInPlace, KruiseOptions, reservedOrdinals, StatefulSetBackend } from './backend';
 import {
-  AccessMode, HeadlessServiceOptions, PodManagementPolicy, Protocol, PvcRetention, PvcRetentionPolicy,
+  AccessMode, HeadlessServiceOptions, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
   VolumeClaimTemplate,
 } from './types';
 import { StatefulSetUpdateStrategy } from './update-strategy';
@@ -13,9 +13,10 @@ import { kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePrev
 import { allOrdinals, HOLD_PARTITION, podNames } from '../rollout/partition';
 import { ResolvedStage, RolloutPlan } from '../rollout/plan';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkPortName, checkQuantity, show,
+  checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkQuantity, show,
 } from '../validation';
 import { podTemplate, renderPodParts, WorkloadPodProps } from '../workload/pod';
+import { renderServicePorts } from '../workload/service-ports';
 
 /**
  * The longest StatefulSet name that works: the controller labels every pod with
@@ -183,18 +184,7 @@ export class StatefulApp extends Construct {
     // the headless Service
     const serviceName = props.service?.name ?? name;
     checkDns1035Label('service.name', serviceName);
-    const servicePorts = props.service?.ports !== undefined
-      ? props.service.ports.map((p, i) => renderServicePort(i, p))
-      : containers.flatMap(c => (c.ports ?? []).filter(p => p.name !== undefined).map(p => ({
-        name: p.name, port: p.containerPort, targetPort: k8s.IntOrString.fromString(p.name!), protocol: p.protocol,
-      })));
-    const seenPorts = new Set<string>();
-    for (const p of servicePorts) {
-      if (seenPorts.has(p.name!)) {
-        throw new Error(`service port name (${show(p.name)}) is used twice: Service port names must be unique`);
-      }
-      seenPorts.add(p.name!);
-    }
+    const servicePorts = renderServicePorts(props.service?.ports, containers, { headless: true, nodePorts: false });
     const serviceLabels = props.service?.labels ?? labels;
     checkLabels('service.labels', serviceLabels);
 
@@ -388,24 +378,6 @@ export class StatefulApp extends Construct {
   public toJson(): any[] {
     return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
   }
-}
-
-function renderServicePort(i: number, p: { name: string; port: number; targetPort?: number; targetPortName?: string; protocol?: Protocol }): k8s.ServicePort {
-  if (p.name === undefined || p.name === '') {
-    throw new Error(`service.ports[${i}].name (${show(p.name)}) must be set: the headless Service's ports are named (an IANA service name such as "web")`);
-  }
-  checkPortName(`service.ports[${i}].name`, p.name);
-  checkInteger(`service.ports[${i}].port`, p.port, 1, 65535);
-  if (p.targetPort !== undefined && p.targetPortName !== undefined) {
-    throw new Error(`service.ports[${i}] (${show(p.name)}) must set targetPort or targetPortName, not both`);
-  }
-  if (p.targetPort !== undefined) checkInteger(`service.ports[${i}].targetPort`, p.targetPort, 1, 65535);
-  if (p.targetPortName !== undefined) checkPortName(`service.ports[${i}].targetPortName`, p.targetPortName);
-  if (p.protocol !== undefined) checkOneOf(`service.ports[${i}].protocol`, p.protocol, Object.values(Protocol));
-  const target = p.targetPortName !== undefined
-    ? k8s.IntOrString.fromString(p.targetPortName)
-    : p.targetPort !== undefined ? k8s.IntOrString.fromNumber(p.targetPort) : undefined;
-  return { name: p.name, port: p.port, targetPort: target, protocol: p.protocol };
 }
 
 function renderClaim(field: string, t: VolumeClaimTemplate, statefulSetName: string): k8s.KubePersistentVolumeClaimProps {

@@ -1,16 +1,17 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { labelledTemplate, DeploymentLayout } from './deployment-rollout';
+import { BLUE_GREEN_STEPS, labelledTemplate, DeploymentLayout } from './deployment-rollout';
 import { DeploymentStrategy } from './deployment-strategy';
 import { DeploymentSource } from '../output/staged-source';
 import { ResolvedStage, RolloutPlan } from '../rollout/plan';
 import { Protocol } from '../stateful/types';
 import { checkRelativeDirectory } from '../stateful/stateful-app';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkLabelKey, checkLabels, checkOneOf, checkPortName, show,
+  checkDns1035Label, checkDnsLabel, checkInteger, checkLabelKey, checkLabels, checkOneOf, show,
 } from '../validation';
 import { podTemplate, renderPodParts, WorkloadPodProps } from '../workload/pod';
+import { renderServicePorts } from '../workload/service-ports';
 
 /** The type of a Service. */
 export enum ServiceType {
@@ -277,24 +278,7 @@ export class DeploymentApp extends Construct {
     checkDns1035Label('service.name', serviceName);
     const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
     checkOneOf('service.type', serviceType, Object.values(ServiceType));
-    const ports: k8s.ServicePort[] = props.service?.ports !== undefined
-      ? props.service.ports.map((p, i) => renderPort(i, p, serviceType))
-      : containers.flatMap(c => (c.ports ?? []).filter(p => p.name !== undefined).map((p): k8s.ServicePort => ({
-        name: p.name, port: p.containerPort, targetPort: k8s.IntOrString.fromString(p.name!), protocol: p.protocol,
-      })));
-    if (ports.length === 0) {
-      throw new Error(`service.ports (${show(props.service?.ports ?? [])}) must list at least one port: no container port is named, so none can be derived`);
-    }
-    const seenPorts = new Set<string>();
-    for (const p of ports) {
-      if (ports.length > 1 && p.name === undefined) {
-        throw new Error(`service.ports[${ports.indexOf(p)}].name (undefined) must be set: a Service with more than one port names each one`);
-      }
-      if (p.name !== undefined && seenPorts.has(p.name)) {
-        throw new Error(`service port name (${show(p.name)}) is used twice: Service port names must be unique`);
-      }
-      if (p.name !== undefined) seenPorts.add(p.name);
-    }
+    const ports = renderServicePorts(props.service?.ports, containers, { headless: false, nodePorts: serviceType !== ServiceType.CLUSTER_IP });
     const serviceLabels = props.service?.labels ?? labels;
     checkLabels('service.labels', serviceLabels);
 
@@ -347,7 +331,7 @@ export class DeploymentApp extends Construct {
           throw new Error(`name (${show(name)}) has ${name.length} characters: blue/green names its Deployments "<name>-blue" and "<name>-green", DNS-1123 labels of at most 63 characters, so the name may have at most 57`);
         }
         layout = { style: 'blueGreen', replicas, label, deployments: colours, labelValues: ['blue', 'green'], service: serviceName, previewService: previewName, fenceposts };
-        this.stageNames = ['hold', 'preview', 'switch', 'cleanup'];
+        this.stageNames = BLUE_GREEN_STEPS.map(s => s.name);
       }
       this.pinnedStage = rollout.activeStage;
       if (this.pinnedStage !== undefined && !this.stageNames.includes(this.pinnedStage)) {
@@ -446,25 +430,4 @@ function checkNotSelector(field: string, label: string, selector: { [k: string]:
   if (label in selector || (podLabels !== undefined && label in podLabels)) {
     throw new Error(`${field} (${show(label)}) is already a selector or pod label: the rollout sets it on each Deployment's pods, so choose another key`);
   }
-}
-
-function renderPort(i: number, p: DeploymentServicePort, type: ServiceType): k8s.ServicePort {
-  checkInteger(`service.ports[${i}].port`, p.port, 1, 65535);
-  if (p.name !== undefined) checkPortName(`service.ports[${i}].name`, p.name);
-  if (p.targetPort !== undefined && p.targetPortName !== undefined) {
-    throw new Error(`service.ports[${i}] (${p.port}) must set targetPort or targetPortName, not both`);
-  }
-  if (p.targetPort !== undefined) checkInteger(`service.ports[${i}].targetPort`, p.targetPort, 1, 65535);
-  if (p.targetPortName !== undefined) checkPortName(`service.ports[${i}].targetPortName`, p.targetPortName);
-  if (p.protocol !== undefined) checkOneOf(`service.ports[${i}].protocol`, p.protocol, Object.values(Protocol));
-  if (p.nodePort !== undefined) {
-    if (type === ServiceType.CLUSTER_IP) {
-      throw new Error(`service.ports[${i}].nodePort (${p.nodePort}) needs service.type NodePort or LoadBalancer, not ClusterIP`);
-    }
-    checkInteger(`service.ports[${i}].nodePort`, p.nodePort, 1, 65535);
-  }
-  const target = p.targetPortName !== undefined
-    ? k8s.IntOrString.fromString(p.targetPortName)
-    : p.targetPort !== undefined ? k8s.IntOrString.fromNumber(p.targetPort) : undefined;
-  return { name: p.name, port: p.port, targetPort: target, protocol: p.protocol, nodePort: p.nodePort };
 }

@@ -1,7 +1,7 @@
 import { Fenceposts } from './deployment-strategy';
 import { StagePatch } from '../output/kustomization';
-import { ResolvedStage } from '../rollout/plan';
-import { Color } from '../rollout/state';
+import { ResolvedStage, stageDirectory } from '../rollout/plan';
+import { Color, otherColor } from '../rollout/state';
 
 /**
  * The pure logic of a Deployment rollout: which Deployment runs which template with how many replicas,
@@ -114,13 +114,12 @@ export const BLUE_GREEN_STEPS = [
  */
 export function blueGreenStages(layout: DeploymentLayout, candidateColor: Color): DeploymentStage[] {
   const n = layout.replicas;
-  const stableColor: Color = candidateColor === 'blue' ? 'green' : 'blue';
-  const nameOf = (c: Color) => layout.deployments[layout.labelValues.indexOf(c)];
-  const width = 2;
+  const stableColor = otherColor(candidateColor);
+  const nameOf = (c: Color) => deploymentOf(layout, c);
   return BLUE_GREEN_STEPS.map((step, index) => {
     const up = { stable: index <= 2 ? n : 0, candidate: index >= 1 ? n : 0 };
     const live: Color = index >= 2 ? candidateColor : stableColor;
-    const idle: Color = live === 'blue' ? 'green' : 'blue';
+    const idle = otherColor(live);
     const services: ServiceAtStage[] = [{ name: layout.service, selects: [nameOf(live)], color: live }];
     if (layout.previewService !== null) {
       services.push({ name: layout.previewService, selects: [nameOf(idle)], color: idle });
@@ -135,7 +134,7 @@ export function blueGreenStages(layout: DeploymentLayout, candidateColor: Color)
     return {
       index,
       name: step.name,
-      directory: `stages/${String(index).padStart(width, '0')}-${step.name}`,
+      directory: stageDirectory(index, BLUE_GREEN_STEPS.length, step.name),
       size: step.size,
       deployments,
       services,
@@ -144,6 +143,11 @@ export function blueGreenStages(layout: DeploymentLayout, candidateColor: Color)
       candidateTraffic: live === candidateColor && n > 0 ? 100 : 0,
     };
   });
+}
+
+/** The Deployment of a colour (blue/green). */
+export function deploymentOf(layout: DeploymentLayout, color: Color): string {
+  return layout.deployments[layout.labelValues.indexOf(color)];
 }
 
 function percentOf(part: number, whole: number): number {
@@ -254,6 +258,6 @@ export function rollbackText(layout: DeploymentLayout, candidateColor: Color, po
   if (layout.style === 'canary') {
     return `${pods.join(', ')} go back to it: the canary scales to 0 and ${layout.deployments[0]} runs every replica on the stable template`;
   }
-  const stable = layout.deployments[layout.labelValues.indexOf(candidateColor === 'blue' ? 'green' : 'blue')];
+  const stable = deploymentOf(layout, otherColor(candidateColor));
   return `Service ${layout.service} goes back to ${stable}, which still runs it; ${pods.join(', ')} scale to 0`;
 }

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';

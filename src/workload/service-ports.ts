@@ -1,0 +1,72 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Protocol } from '../stateful/types';
+import { checkInteger, checkOneOf, checkPortName, show } from '../validation';
+
+/** A Service port as the constructs' props give it (StatefulApp's `ServicePort`, `DeploymentServicePort`). */
+export interface ServicePortInput {
+  readonly name?: string;
+  readonly port: number;
+  readonly targetPort?: number;
+  readonly targetPortName?: string;
+  readonly protocol?: Protocol;
+  readonly nodePort?: number;
+}
+
+/** What kind of Service the ports belong to. */
+export interface ServicePortRules {
+  /** A headless Service (StatefulSet): every port named; no port at all is allowed. */
+  readonly headless: boolean;
+  /** NodePort or LoadBalancer: `nodePort` is allowed. */
+  readonly nodePorts: boolean;
+}
+
+/**
+ * Check and render the ports of a Service. Without `given`, one port per named container port (same
+ * number, same name, targetPort the name). Port names must be unique; a Service that is not headless
+ * needs at least one port, and names on each when it has several.
+ */
+export function renderServicePorts(given: ServicePortInput[] | undefined, containers: k8s.Container[], rules: ServicePortRules): k8s.ServicePort[] {
+  const ports: k8s.ServicePort[] = given !== undefined
+    ? given.map((p, i) => renderServicePort(i, p, rules))
+    : containers.flatMap(c => (c.ports ?? []).filter(p => p.name !== undefined).map((p): k8s.ServicePort => ({
+      name: p.name, port: p.containerPort, targetPort: k8s.IntOrString.fromString(p.name!), protocol: p.protocol,
+    })));
+  if (!rules.headless && ports.length === 0) {
+    throw new Error(`service.ports (${show(given ?? [])}) must list at least one port: no container port is named, so none can be derived`);
+  }
+  const seen = new Set<string>();
+  ports.forEach((p, i) => {
+    if (ports.length > 1 && p.name === undefined) {
+      throw new Error(`service.ports[${i}].name (undefined) must be set: a Service with more than one port names each one`);
+    }
+    if (p.name !== undefined && seen.has(p.name)) {
+      throw new Error(`service port name (${show(p.name)}) is used twice: Service port names must be unique`);
+    }
+    if (p.name !== undefined) seen.add(p.name);
+  });
+  return ports;
+}
+
+function renderServicePort(i: number, p: ServicePortInput, rules: ServicePortRules): k8s.ServicePort {
+  if (rules.headless && (p.name === undefined || p.name === '')) {
+    throw new Error(`service.ports[${i}].name (${show(p.name)}) must be set: the headless Service's ports are named (an IANA service name such as "web")`);
+  }
+  if (p.name !== undefined) checkPortName(`service.ports[${i}].name`, p.name);
+  checkInteger(`service.ports[${i}].port`, p.port, 1, 65535);
+  if (p.targetPort !== undefined && p.targetPortName !== undefined) {
+    throw new Error(`service.ports[${i}] (${show(p.name ?? p.port)}) must set targetPort or targetPortName, not both`);
+  }
+  if (p.targetPort !== undefined) checkInteger(`service.ports[${i}].targetPort`, p.targetPort, 1, 65535);
+  if (p.targetPortName !== undefined) checkPortName(`service.ports[${i}].targetPortName`, p.targetPortName);
+  if (p.protocol !== undefined) checkOneOf(`service.ports[${i}].protocol`, p.protocol, Object.values(Protocol));
+  if (p.nodePort !== undefined) {
+    if (!rules.nodePorts) {
+      throw new Error(`service.ports[${i}].nodePort (${p.nodePort}) needs service.type NodePort or LoadBalancer, not ClusterIP`);
+    }
+    checkInteger(`service.ports[${i}].nodePort`, p.nodePort, 1, 65535);
+  }
+  const target = p.targetPortName !== undefined
+    ? k8s.IntOrString.fromString(p.targetPortName)
+    : p.targetPort !== undefined ? k8s.IntOrString.fromNumber(p.targetPort) : undefined;
+  return { name: p.name, port: p.port, targetPort: target, protocol: p.protocol, nodePort: p.nodePort };
+}
