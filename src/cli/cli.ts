@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
-import { RolloutDirectory } from './rollout-directory';
-import { describeImages } from '../rollout/revision';
+import { RolloutDirectory } from '../app/rollout-directory';
+import { describeImages } from '../core/revision';
 
 /** Where the CLI reads and writes; injected in tests. */
 export interface CliIo {

@@ -1,6 +1,6 @@
-import { DeploymentPlanDocument } from '../output/deployment-plan-doc';
-import { PlanDocument } from '../output/plan-doc';
-import { templateImages } from '../rollout/revision';
+import { DeploymentPlanDocument } from '../render/deployment-plan-doc';
+import { PlanDocument } from '../render/plan-doc';
+import { templateImages } from '../core/revision';
 
 /** The verdict of the gate. */
 export interface GateVerdict {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkNonEmpty, checkRepoPath } from './common';
 import * as app from '../imports/argocd-application-argoproj.io';
 import * as appset from '../imports/argocd-applicationset-argoproj.io';
-import { checkDnsLabel, checkLabels, show } from '../validation';
+import { checkDnsLabel, checkLabels, show } from '../core/validation';
 
 /** What Argo CD applications built here have in common. */
 export interface ArgoCdSyncOptions {

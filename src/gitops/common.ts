@@ -1,4 +1,4 @@
-import { checkDnsSubdomain, show } from '../validation';
+import { checkDnsSubdomain, show } from '../core/validation';
 
 /** A Go duration as Flux and Argo CD parse it: `30s`, `5m`, `1h30m`. */
 export function checkDuration(field: string, value: string): void {

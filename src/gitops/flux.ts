@@ -2,9 +2,9 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkDuration, checkRepoPath } from './common';
 import * as flux from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
-import { StatefulApp } from '../stateful/stateful-app';
-import { DeploymentApp } from '../stateless/deployment-app';
-import { checkDnsLabel, show } from '../validation';
+import { StatefulApp } from '../constructs/stateful/stateful-app';
+import { DeploymentApp } from '../constructs/stateless/deployment-app';
+import { checkDnsLabel, show } from '../core/validation';
 
 /** The kind of a Flux source. */
 export enum FluxSourceKind {

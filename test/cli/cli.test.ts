@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RolloutPlan } from '../../src';
 import { runCli } from '../../src/cli/cli';
-import { RolloutDirectory } from '../../src/cli/rollout-directory';
+import { RolloutDirectory } from '../../src/app/rollout-directory';
 import { readTree, stagedApp } from '../support/synth';
 
 const repo = path.join(__dirname, '..', '..');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RolloutPlan, StatefulAppProps } from '../../src';
-import { RolloutDirectory } from '../../src/cli/rollout-directory';
+import { RolloutDirectory } from '../../src/app/rollout-directory';
 import { readTree, stagedApp, stagedDeployment, tempDir } from '../support/synth';
 
 const props: StatefulAppProps = { name: 'web', replicas: 3, containers: [{ name: 'c', image: 'nginx:1' }], rollout: { plan: RolloutPlan.canary() } };

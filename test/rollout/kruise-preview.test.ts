@@ -1,4 +1,4 @@
-import { expandReserved, integerSuffix, kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePreviewInput, PrioritySpec } from '../../src/rollout/kruise-preview';
+import { expandReserved, integerSuffix, kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePreviewInput, PrioritySpec } from '../../src/core/kruise-preview';
 
 /**
  * Cases worked out by hand from OpenKruise's controller: getStatefulSetReplicasRange (which ordinals

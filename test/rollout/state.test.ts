@@ -1,6 +1,6 @@
 import { RolloutPlan, StageSize } from '../../src';
-import { templateRevision } from '../../src/rollout/revision';
-import { nextState, RolloutState, SynthInput } from '../../src/rollout/state';
+import { templateRevision } from '../../src/core/revision';
+import { nextState, RolloutState, SynthInput } from '../../src/core/state-machine';
 
 const plan = RolloutPlan.fromStages([{ name: 'canary', size: StageSize.pods(1) }, { name: 'half', size: StageSize.pods(2) }]);
 const stages = plan.resolve(4);

@@ -1,4 +1,4 @@
-import { templateImages, templateRevision } from '../../src/rollout/revision';
+import { templateImages, templateRevision } from '../../src/core/revision';
 
 /**
  * A StatefulSet controller in miniature, written from kube-controller-manager's rules

@@ -1,7 +1,7 @@
-import { PodManagementPolicy } from './types';
-import { PercentOrAbsolute } from './update-strategy';
-import { expandReserved, PrioritySpec } from '../rollout/kruise-preview';
-import { checkInteger, checkLabelKey, checkLabels, show } from '../validation';
+import { PodManagementPolicy } from '../shared/types';
+import { PercentOrAbsolute } from '../shared/percent-or-absolute';
+import { expandReserved, PrioritySpec } from '../../core/kruise-preview';
+import { checkInteger, checkLabelKey, checkLabels, show } from '../../core/validation';
 
 /** `rollingUpdate.podUpdatePolicy` of an Advanced StatefulSet. */
 export enum KruisePodUpdatePolicy {

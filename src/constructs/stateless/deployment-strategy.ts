@@ -1,5 +1,5 @@
-import { PercentOrAbsolute } from '../stateful/update-strategy';
-import { show } from '../validation';
+import { PercentOrAbsolute } from '../shared/percent-or-absolute';
+import { show } from '../../core/validation';
 
 /** Options of `DeploymentStrategy.rollingUpdate()`. */
 export interface DeploymentRollingUpdateOptions {

@@ -5,18 +5,18 @@ import { checkKruiseAgainstApp, isInPlace, KruiseOptions, reservedOrdinals, Stat
 import {
   AccessMode, HeadlessServiceOptions, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
   VolumeClaimTemplate,
-} from './types';
+} from '../shared/types';
 import { StatefulSetUpdateStrategy } from './update-strategy';
-import * as kruise from '../imports/kruise-statefulset-apps.kruise.io';
-import { StagedSource } from '../output/staged-source';
-import { kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePreviewInput } from '../rollout/kruise-preview';
-import { allOrdinals, HOLD_PARTITION, podNames } from '../rollout/partition';
-import { ResolvedStage, RolloutPlan } from '../rollout/plan';
+import * as kruise from '../../imports/kruise-statefulset-apps.kruise.io';
+import { StagedSource } from '../shared/staged-source';
+import { kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePreviewInput } from '../../core/kruise-preview';
+import { allOrdinals, HOLD_PARTITION, podNames } from '../../core/partition';
+import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
   checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkQuantity, show,
-} from '../validation';
-import { podTemplate, renderPodParts, WorkloadPodProps } from '../workload/pod';
-import { renderServicePorts } from '../workload/service-ports';
+} from '../../core/validation';
+import { podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
+import { renderServicePorts } from '../shared/service-ports';
 
 /**
  * The longest StatefulSet name that works: the controller labels every pod with

@@ -1,4 +1,4 @@
-import { PatchTarget } from './staged-source';
+import { PatchTarget } from '../constructs/shared/staged-source';
 import { toYaml } from './yaml';
 
 const HEADER = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };

@@ -1,4 +1,4 @@
-import { show } from '../validation';
+import { show } from './validation';
 
 /**
  * How many pods a stage moves to the new revision: a pod count or a percentage of replicas.

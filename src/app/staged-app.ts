@@ -3,16 +3,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from './atomic-write';
-import { planDocument } from './plan-doc';
-import { listFiles } from './read-files';
-import { DeploymentPlanDocument } from './deployment-plan-doc';
-import { DeploymentSource, isDeploymentSource, isStagedSourceProvider, StagedSource } from './staged-source';
-import { readStateFile, stateFilePath, stateJson } from './state-file';
-import { renderDeploymentTree, renderStagedTree, treeDigest } from './tree';
-import { toYamlDocuments } from './yaml';
-import { advanceState, nextState, RolloutState } from '../rollout/state';
-import { deploymentStages, podsOf, rollbackText } from '../stateless/deployment-rollout';
+import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from '../io/atomic-write';
+import { planDocument } from '../render/plan-doc';
+import { listFiles } from '../io/read-files';
+import { DeploymentPlanDocument } from '../render/deployment-plan-doc';
+import { DeploymentSource, isDeploymentSource, isStagedSourceProvider, StagedSource } from '../constructs/shared/staged-source';
+import { readStateFile, stateFilePath, stateJson } from '../io/state-file';
+import { renderDeploymentTree, renderStagedTree, treeDigest } from '../render/tree';
+import { toYamlDocuments } from '../render/yaml';
+import { advanceState, nextState, RolloutState } from '../core/state-machine';
+import { deploymentStages, podsOf, rollbackText } from '../core/deployment-layout';
 
 /** Props of `StagedApp`. */
 export interface StagedAppProps extends AppProps {

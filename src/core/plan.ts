@@ -1,6 +1,6 @@
 import { HOLD_PARTITION, partitionForUpdated, updatedOrdinals } from './partition';
 import { StageSize } from './stage-size';
-import { checkDnsLabel, checkInteger, show } from '../validation';
+import { checkDnsLabel, checkInteger, show } from './validation';
 
 /** One stage between hold and complete, as the user writes it. */
 export interface StageDefinition {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { readFiles } from '../output/read-files';
+import { readFiles } from './read-files';
 
 /** Find the cdk8s.yaml above a directory. */
 export function findCdk8sYaml(from: string): string | undefined {

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { ImagePullPolicy, Protocol } from './types';
-import { checkDnsLabel, checkInteger, checkOneOf, checkPortName, checkQuantity, show } from '../validation';
+import { checkDnsLabel, checkInteger, checkOneOf, checkPortName, checkQuantity, show } from '../../core/validation';
 
 /** A port a container listens on. */
 export interface ContainerPortOptions {

@@ -1,19 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { renderFromCode } from './code-check';
-import { deploymentGateVerdict, gateVerdict } from './gate';
-import { FileToWrite, writeAtomically } from '../output/atomic-write';
-import { DeploymentPlanDocument, deploymentPlanTable } from '../output/deployment-plan-doc';
-import { parseActiveDirectory } from '../output/kustomization';
-import { readFiles } from '../output/read-files';
-import { PlanDocument, planTable } from '../output/plan-doc';
-import { readStateFile, stateJson } from '../output/state-file';
-import { renderDeploymentTree, treeDigest, writePlanFiles } from '../output/tree';
-import { toYaml } from '../output/yaml';
-import { describeImages } from '../rollout/revision';
-import { Color, otherColor, RolloutState } from '../rollout/state';
-import { blueGreenStages, DeploymentStage, podsOf, rollbackText, stageChanges } from '../stateless/deployment-rollout';
+import { renderFromCode } from '../io/code-check';
+import { deploymentGateVerdict, gateVerdict } from '../cli/gate';
+import { FileToWrite, writeAtomically } from '../io/atomic-write';
+import { DeploymentPlanDocument, deploymentPlanTable } from '../render/deployment-plan-doc';
+import { parseActiveDirectory } from '../render/kustomization';
+import { readFiles } from '../io/read-files';
+import { PlanDocument, planTable } from '../render/plan-doc';
+import { readStateFile, stateJson } from '../io/state-file';
+import { renderDeploymentTree, treeDigest, writePlanFiles } from '../render/tree';
+import { toYaml } from '../render/yaml';
+import { describeImages } from '../core/revision';
+import { Color, otherColor, RolloutState } from '../core/state-machine';
+import { blueGreenStages, DeploymentStage, podsOf, rollbackText, stageChanges } from '../core/deployment-layout';
 
 /** A revision of the pod template. */
 export interface RevisionSummary {

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import { ResolvedStage } from '../rollout/plan';
-import { ImmutableFields } from '../rollout/state';
-import { DeploymentLayout } from '../stateless/deployment-rollout';
+import { ResolvedStage } from '../../core/plan';
+import { ImmutableFields } from '../../core/state-machine';
+import { DeploymentLayout } from '../../core/deployment-layout';
 
 /** The Kustomize patch target of the workload whose partition the stages change. */
 export interface PatchTarget {

@@ -1,17 +1,17 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { BLUE_GREEN_STEPS, labelledTemplate, DeploymentLayout } from './deployment-rollout';
+import { BLUE_GREEN_STEPS, labelledTemplate, DeploymentLayout } from '../../core/deployment-layout';
 import { DeploymentStrategy } from './deployment-strategy';
-import { DeploymentSource } from '../output/staged-source';
-import { ResolvedStage, RolloutPlan } from '../rollout/plan';
-import { Protocol } from '../stateful/types';
+import { DeploymentSource } from '../shared/staged-source';
+import { ResolvedStage, RolloutPlan } from '../../core/plan';
+import { Protocol } from '../shared/types';
 import { checkRelativeDirectory } from '../stateful/stateful-app';
 import {
   checkDns1035Label, checkDnsLabel, checkInteger, checkLabelKey, checkLabels, checkOneOf, show,
-} from '../validation';
-import { podTemplate, renderPodParts, WorkloadPodProps } from '../workload/pod';
-import { renderServicePorts } from '../workload/service-ports';
+} from '../../core/validation';
+import { podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
+import { renderServicePorts } from '../shared/service-ports';
 
 /** The type of a Service. */
 export enum ServiceType {

@@ -1,7 +1,7 @@
-import { StagedSource } from './staged-source';
-import { podNames } from '../rollout/partition';
-import { ResolvedStage } from '../rollout/plan';
-import { RolloutState } from '../rollout/state';
+import { StagedSource } from '../constructs/shared/staged-source';
+import { podNames } from '../core/partition';
+import { ResolvedStage } from '../core/plan';
+import { RolloutState } from '../core/state-machine';
 
 /** A revision as plan.json shows it. */
 export interface PlanRevision {

@@ -1,6 +1,6 @@
 import { mermaidFlowchart, nextStageLine, PlanRevision, revisionText, stageLabel } from './plan-doc';
-import { DeploymentLayout, DeploymentStage, RolloutStyle } from '../stateless/deployment-rollout';
-import { Color } from '../rollout/state';
+import { DeploymentLayout, DeploymentStage, RolloutStyle } from '../core/deployment-layout';
+import { Color } from '../core/state-machine';
 
 /** `plan.json` of a Deployment rollout (canary or blue/green). Everything PLAN.md shows comes from here. */
 export interface DeploymentPlanDocument {

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
-import { Protocol } from '../stateful/types';
-import { checkInteger, checkOneOf, checkPortName, show } from '../validation';
+import { Protocol } from './types';
+import { checkInteger, checkOneOf, checkPortName, show } from '../../core/validation';
 
 /** A Service port as the constructs' props give it (StatefulApp's `ServicePort`, `DeploymentServicePort`). */
 export interface ServicePortInput {

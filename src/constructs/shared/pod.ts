@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
-import { ContainerProps, renderContainer } from '../stateful/container';
-import { checkDnsLabel, checkInteger, checkLabels, show } from '../validation';
+import { ContainerProps, renderContainer } from './container';
+import { checkDnsLabel, checkInteger, checkLabels, show } from '../../core/validation';
 
 /** The pod template and labels of a workload (StatefulApp, DeploymentApp). Only what is given is emitted. */
 export interface WorkloadPodProps {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RolloutState } from '../rollout/state';
+import { RolloutState } from '../core/state-machine';
 
 /** The state file of a rollout directory. */
 export function stateFilePath(stateDirectory: string, directory: string): string {

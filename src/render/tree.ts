@@ -2,9 +2,9 @@ import { createHash } from 'crypto';
 import { DeploymentPlanDocument, deploymentPlanMarkdown } from './deployment-plan-doc';
 import { baseKustomization, patchesKustomization, rootKustomization, stageKustomization } from './kustomization';
 import { PlanDocument, planJson, planMarkdown } from './plan-doc';
-import { StagedSource } from './staged-source';
+import { StagedSource } from '../constructs/shared/staged-source';
 import { toYaml } from './yaml';
-import { deploymentStagePatches, renderDeploymentBase } from '../stateless/deployment-rollout';
+import { deploymentStagePatches, renderDeploymentBase } from '../core/deployment-layout';
 
 /** The file name of an object in `base/`: `<kind>-<name>.yaml`, lowercase. */
 export function objectFileName(obj: any): string {

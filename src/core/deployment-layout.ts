@@ -1,7 +1,7 @@
-import { Fenceposts } from './deployment-strategy';
-import { StagePatch } from '../output/kustomization';
-import { ResolvedStage, stageDirectory } from '../rollout/plan';
-import { Color, otherColor } from '../rollout/state';
+import { Fenceposts } from '../constructs/stateless/deployment-strategy';
+import { StagePatch } from '../render/kustomization';
+import { ResolvedStage, stageDirectory } from './plan';
+import { Color, otherColor } from './state-machine';
 
 /**
  * The pure logic of a Deployment rollout: which Deployment runs which template with how many replicas,
