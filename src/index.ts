@@ -1,15 +1,26 @@
-export * from './core/stage-size';
-export * from './core/plan';
-export * from './constructs/shared/types';
-export * from './constructs/shared/percent-or-absolute';
-export * from './constructs/stateful/update-strategy';
-export * from './constructs/stateful/backend';
-export * from './constructs/shared/container';
-export * from './constructs/stateful/stateful-app';
-export * from './app/staged-app';
-export * from './app/rollout-directory';
-export * from './gitops/argocd';
-export * from './gitops/flux';
-export * from './constructs/shared/pod';
-export * from './constructs/stateless/deployment-strategy';
-export * from './constructs/stateless/deployment-app';
+// The public API, named one by one: internal helpers stay out of it (and out of API.md).
+
+// plans and stage sizes (core)
+export { StageSize } from './core/stage-size';
+export { RolloutPlan, StageDefinition, CanaryPlanOptions, LinearPlanOptions, ExponentialPlanOptions, ResolvedStage } from './core/plan';
+export { Fenceposts } from './core/fenceposts';
+export { RevisionSummary } from './core/state';
+
+// the constructs
+export { PodManagementPolicy, PvcRetention, Protocol, ImagePullPolicy, AccessMode, PvcRetentionPolicy, ServicePort, HeadlessServiceOptions, VolumeClaimTemplate } from './constructs/shared/types';
+export { PercentOrAbsolute } from './constructs/shared/percent-or-absolute';
+export { ContainerPortOptions, VolumeMount, ContainerResources, ContainerProps, RESTRICTED_SECURITY_CONTEXT } from './constructs/shared/container';
+export { WorkloadPodProps } from './constructs/shared/pod';
+export { StatefulSetRollingUpdateOptions, StatefulSetUpdateStrategy } from './constructs/stateful/update-strategy';
+export { KruisePodUpdatePolicy, WeightPriorityTerm, UpdatePriority, PodLabelsPreview, KruiseOptions, StatefulSetBackend } from './constructs/stateful/backend';
+export { MAX_STATEFULSET_NAME, StatefulAppRolloutOptions, StatefulAppProps, StatefulApp } from './constructs/stateful/stateful-app';
+export { DeploymentRollingUpdateOptions, DeploymentStrategy } from './constructs/stateless/deployment-strategy';
+export { ServiceType, DeploymentServicePort, DeploymentServiceOptions, CanaryRolloutOptions, BlueGreenRolloutOptions, DeploymentRolloutOptions, DeploymentAppProps, DeploymentApp } from './constructs/stateless/deployment-app';
+
+// the App, and the committed rollout directories (the operations of the cdk8s-staged command)
+export { StagedAppProps, StagedApp } from './app/staged-app';
+export { RolloutStatus, PromoteOptions, ChangeResult, GateResult, RolloutDirectory } from './app/rollout-directory';
+
+// GitOps agents
+export { ArgoCdSyncOptions, ArgoCdApplicationProps, ArgoCdApplication, ArgoCdCluster, ArgoCdApplicationSetProps, ArgoCdApplicationSet } from './gitops/argocd';
+export { FluxSourceKind, FluxHealthCheck, FluxKustomizationProps, FluxKustomization } from './gitops/flux';

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import {
   DeploymentApp, DeploymentAppProps, DeploymentStrategy, PercentOrAbsolute, RolloutPlan, ServiceType, StageSize,
 } from '../src';
-import { resolveFenceposts } from '../src/constructs/stateless/deployment-strategy';
+import { resolveFenceposts } from '../src/core/fenceposts';
 import { schemaProblems } from './support/k8s-schema';
 
 const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };

@@ -3,16 +3,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { StagedSource, isStagedSourceProvider } from '../constructs/shared/staged-source';
+import { kindById } from '../core/kinds/registry';
+import { RolloutState } from '../core/state';
+import { synthState } from '../core/synth';
 import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from '../io/atomic-write';
-import { planDocument } from '../render/plan-doc';
 import { listFiles } from '../io/read-files';
-import { DeploymentPlanDocument } from '../render/deployment-plan-doc';
-import { DeploymentSource, isDeploymentSource, isStagedSourceProvider, StagedSource } from '../constructs/shared/staged-source';
-import { readStateFile, stateFilePath, stateJson } from '../io/state-file';
-import { renderDeploymentTree, renderStagedTree, treeDigest } from '../render/tree';
+import { readStateFile, stateFilePath } from '../io/state-store';
+import { stateJson } from '../model/state-file';
+import { renderTree, treeDigest } from '../render/tree';
 import { toYamlDocuments } from '../render/yaml';
-import { advanceState, nextState, RolloutState } from '../core/state-machine';
-import { deploymentStages, podsOf, rollbackText } from '../core/deployment-layout';
 
 /** Props of `StagedApp`. */
 export interface StagedAppProps extends AppProps {
@@ -38,7 +38,7 @@ export interface StagedAppProps extends AppProps {
 
 /** One rendered rollout: its tree and its next state. */
 interface RenderedRollout {
-  readonly source: StagedSource | DeploymentSource;
+  readonly source: StagedSource;
   /** The ApiObjects of the rollout (they go into its base, not into a chart manifest). */
   readonly apiObjects: ApiObject[];
   readonly tree: TreeToWrite;
@@ -129,7 +129,7 @@ export class StagedApp extends App {
     }
     const sources = this.node.findAll().filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
-      .filter((s): s is StagedSource | DeploymentSource => s !== undefined);
+      .filter((s): s is StagedSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
     const outdir = path.resolve(this.outdir);
 
@@ -139,13 +139,11 @@ export class StagedApp extends App {
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
       const previous = readStateFile(stateFile);
       const relativeState = path.relative(path.join(this.committedOutdir, source.directory), stateFile).split(path.sep).join('/');
-      const { next, files } = isDeploymentSource(source)
-        ? renderDeploymentRollout(source, objects, previous, relativeState)
-        : renderStatefulRollout(source, objects, previous, relativeState);
+      const rendered = renderRollout(source, objects, previous, relativeState);
       const directory = path.join(outdir, source.directory);
       checkOnlyOwnFiles(directory, previous?.files ?? []);
-      const state: RolloutState = { ...next, treeDigest: treeDigest(files), files: [...files.keys()].sort() };
-      return { source, apiObjects, tree: { directory, files }, state, stateFile };
+      const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
+      return { source, apiObjects, tree: { directory, files: rendered.tree }, state, stateFile };
     });
   }
 
@@ -165,72 +163,15 @@ export class StagedApp extends App {
   }
 }
 
-type NextState = Omit<RolloutState, 'treeDigest' | 'files'>;
-
-function renderStatefulRollout(source: StagedSource, objects: any[], previous: RolloutState | undefined, stateFile: string): { next: NextState; files: Map<string, string> } {
-  const sts = objects.find(o => o.kind === source.target.kind && o.metadata?.name === source.app);
-  const next = nextState(previous, {
-    app: source.app,
-    directory: source.directory,
-    statefulSet: sts,
-    stages: source.stages,
-    ordinalsStart: source.ordinalsStart,
-    replicas: source.replicas,
-    pinnedStage: source.pinnedStage,
-    allowSupersede: source.allowSupersede,
-    allowRecreate: source.allowRecreate,
-  });
-  return { next, files: renderStagedTree(source, objects, planDocument(source, next, stateFile)) };
-}
-
 /**
- * A Deployment rollout: the state machine sees the pods of each stage as the previous state laid them
- * out (blue/green: the previous candidate colour), then the tree is rendered for the next state.
+ * One rollout: the state machine's next state from the previous one and what the code renders (the
+ * stages as the previous state laid them out), then the tree for the next state. Throws a refusal.
  */
-function renderDeploymentRollout(source: DeploymentSource, objects: any[], previous: RolloutState | undefined, stateFile: string): { next: NextState; files: Map<string, string> } {
-  const layout = source.layout;
-  const prevColor = previous?.candidateColor ?? 'blue';
-  const prevStages = deploymentStages(layout, source.canaryPlan, prevColor);
-  const last = prevStages[prevStages.length - 1];
-  const names = layout.deployments.join(', ');
-  const next = advanceState(previous, {
-    app: source.app,
-    directory: source.directory,
-    kind: 'Deployment',
-    template: source.template,
-    immutable: source.immutable,
-    rejection: 'the API server rejects the update ("spec.selector: Invalid value: ...: field is immutable")',
-    recreate: `delete the Deployments ${names} before the sync (\`kubectl delete deployment ${layout.deployments.join(' ')}\`: their pods stop and the new Deployments start fresh ones), or sync with Argo CD's \`Replace=true\` sync option or Flux \`force: true\``,
-    recreateNote: `run \`kubectl delete deployment ${layout.deployments.join(' ')}\`, or sync with Argo CD's \`Replace=true\` sync option or Flux \`force: true\``,
-    stages: prevStages.map(s => ({ name: s.name, candidatePods: podsOf(s, 'candidate'), stablePods: podsOf(s, 'stable') })),
-    rollback: pods => rollbackText(layout, prevColor, pods),
-    firstStage: last.name,
-    firstNote: `First synth: no stable revision is known, so there is nothing to stage: the last stage (${last.name}) runs the candidate on every pod. The next template change starts a staged rollout at hold.`,
-    blueGreen: layout.style === 'blueGreen',
-    pinnedStage: source.pinnedStage,
-    allowSupersede: source.allowSupersede,
-    allowRecreate: source.allowRecreate,
-  });
-  const plan: DeploymentPlanDocument = {
-    schemaVersion: 1,
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    style: layout.style,
-    app: source.app,
-    namespace: source.namespace ?? null,
-    serviceName: source.serviceName,
-    replicas: source.replicas,
-    layout,
-    stable: next.stable && { revision: next.stable.revision, images: next.stable.images },
-    candidate: { revision: next.candidate.revision, images: next.candidate.images },
-    candidateColor: next.candidateColor ?? null,
-    activeStage: next.activeStage,
-    pinned: next.pinned,
-    stateFile,
-    notes: next.notes,
-    stages: deploymentStages(layout, source.canaryPlan, next.candidateColor ?? 'blue'),
-  };
-  return { next, files: renderDeploymentTree(plan, objects, next.stable?.template ?? null, next.candidate.template) };
+function renderRollout(source: StagedSource, objects: any[], previous: RolloutState | undefined, stateFile: string) {
+  const kind = kindById(source.kind);
+  const state = synthState(kind, previous, { ...source, objects });
+  const plan = kind.document(source.layout, state, stateFile);
+  return { state, tree: renderTree(kind, plan, objects, state.stable?.template ?? null, state.candidate.template) };
 }
 
 /**

@@ -1,219 +1,78 @@
-import { podNames } from './partition';
-import { canonicalJson, describeImages, templateImages, templateRevision } from './revision';
-import { ResolvedStage } from './plan';
+import { PodSet, podList, StagePods } from './kinds/kind';
+import { canonicalJson } from './revision';
+import { AbortRecord, Color, ImmutableFields, NextState, otherColor, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf } from './state';
 
 /**
- * The rollout state kept in Git beside cdk8s.yaml (`rollout-state/<directory>.json`), outside the output
- * directory that `cdk8s synth` deletes before it runs the app. Pure logic: no file system, no cdk8s.
+ * The one state machine of a rollout: synth, promote and abort as pure transitions. Each returns a typed
+ * result, a refusal or what happened (events); `messages.ts` turns those into notes and error text. The
+ * App (synth) and `RolloutDirectory` (promote, abort, and so the CLI) call these and nothing else.
  */
 
-/** One revision of the pod template. */
-export interface RevisionRecord {
-  readonly revision: string;
-  readonly images: { [container: string]: string };
-  /** The whole pod template, so an abort can restore it from the tree alone. */
-  readonly template: any;
-}
-
-/**
- * The fields of the workload specs the API server refuses to change: for a StatefulSet `selector`,
- * `serviceName`, `podManagementPolicy`, `volumeClaimTemplates`; for Deployments the selector of each one.
- */
-export interface ImmutableFields {
-  readonly [field: string]: any;
-}
-
-/** The colours of a blue/green rollout. */
-export type Color = 'blue' | 'green';
-
-/** What the last abort left behind, for PLAN.md. */
-export interface AbortRecord {
-  readonly candidate: string;
-  readonly images: { [container: string]: string };
-  readonly stage: string;
-  readonly pods: string[];
-}
-
-/** The state file. */
-export interface RolloutState {
-  readonly schemaVersion: 1;
-  readonly app: string;
-  readonly directory: string;
-  readonly activeStage: string;
-  /** True when `rollout.activeStage` pins the stage in code; the CLI then refuses to move it. */
-  readonly pinned: boolean;
-  /** The template every pod ran before this rollout; null until a rollout has completed. */
-  readonly stable: RevisionRecord | null;
-  /** The template in `base/`. */
-  readonly candidate: RevisionRecord;
-  readonly immutable: ImmutableFields;
-  readonly lastAbort: AbortRecord | null;
-  /**
-   * Blue/green only: the colour whose Deployment runs the candidate template (the other runs the
-   * stable one). Absent for other rollouts.
-   */
-  readonly candidateColor?: Color;
-  /** Notes for PLAN.md about the last transition. */
-  readonly notes: string[];
-  /** The SHA-256 of the tree as last written, to tell a hand-edited or stale tree. */
-  readonly treeDigest: string;
-  /** The files of the tree as last written, relative to it: the only files a synth may replace. */
-  readonly files: string[];
-}
-
-/** What the code renders now, for a StatefulSet. */
+/** What the code renders now, as the state machine needs it. */
 export interface SynthInput {
   readonly app: string;
   readonly directory: string;
-  readonly statefulSet: any;
-  readonly stages: ResolvedStage[];
-  readonly ordinalsStart: number;
-  readonly replicas: number;
-  /** The stage pinned in code, if any. */
-  readonly pinnedStage?: string;
-  /** Allow a new template while a rollout is between hold and complete. */
-  readonly allowSupersede: boolean;
-  /** Allow a change of an immutable field (the StatefulSet must be recreated). */
-  readonly allowRecreate: boolean;
-}
-
-/** One stage as the state machine sees it: which pods run which revision once it has converged. */
-export interface StagePods {
-  readonly name: string;
-  /** The pods on the candidate, as a reader names them (`web-2`, or `1 pod of kubia-canary`). */
-  readonly candidatePods: string[];
-  /** The pods on the stable revision. */
-  readonly stablePods: string[];
-}
-
-/** What the code renders now, for any workload kind. */
-export interface WorkloadInput {
-  readonly app: string;
-  readonly directory: string;
-  /** `StatefulSet` or `Deployment`, for messages. */
-  readonly kind: string;
   /** The pod template the code renders (the candidate). */
   readonly template: any;
   readonly immutable: ImmutableFields;
-  /** What the API server answers to a change of an immutable field. */
-  readonly rejection: string;
-  /** How to recreate the workload when an immutable field changes (`kubectl delete ...`). */
-  readonly recreate: string;
-  /** The same for PLAN.md, completing "Before this commit syncs, ...". */
-  readonly recreateNote: string;
-  /** The stages, hold (or the first) first, complete (or the last) last. */
+  /** The stages, as the previous state laid them out (blue/green: with the previous candidate colour). */
   readonly stages: StagePods[];
-  /**
-   * How an abort takes the candidate pods back, completing "The template is back at the stable
-   * revision R and ...", given the pods on the candidate.
-   */
-  readonly rollback: (pods: string[]) => string;
-  /**
-   * The stage of the first synth: `hold` for a StatefulSet (its partition keeps running pods where they
-   * are), the last stage for Deployments (there is no stable revision to keep: the first synth deploys).
-   */
-  readonly firstStage: string;
-  /** The note of the first synth. */
-  readonly firstNote: string;
-  /** Blue/green: keep `candidateColor`. */
-  readonly blueGreen: boolean;
-  /**
-   * The pods that a pinned stage would leave on an aborted candidate (StatefulSets: raising a partition
-   * never rolls a pod back).
-   * @default - none
-   */
-  readonly stranded?: (pinned: string, previous: string) => string[];
+  /** The stage of a first synth: the first (hold) or the last. */
+  readonly firstStage: 'first' | 'last';
+  /** Keep a candidate colour (blue/green). */
+  readonly tracksColor: boolean;
+  /** The pods a pinned stage would leave on an aborted candidate. */
+  readonly stranded: (pinned: string, previous: string) => PodSet;
+  /** The stage pinned in code, if any. */
   readonly pinnedStage?: string;
   readonly allowSupersede: boolean;
   readonly allowRecreate: boolean;
 }
 
-/** Build a revision record from a pod template. */
-export function revisionOf(template: any): RevisionRecord {
-  return { revision: templateRevision(template), images: templateImages(template), template };
+/** What a synth did, in order, for the notes. */
+export type SynthEvent =
+  | { readonly type: 'first' }
+  | { readonly type: 'recreate'; readonly fields: string[] }
+  | { readonly type: 'aborted'; readonly aborted: RevisionSummary; readonly stage: string; readonly stable: string; readonly pods: PodSet }
+  | { readonly type: 'new-rollout'; readonly stable: RevisionSummary; readonly candidate: RevisionSummary }
+  | { readonly type: 'replaced'; readonly hold: string; readonly previous: string; readonly candidate: RevisionSummary }
+  | { readonly type: 'superseded'; readonly previous: string; readonly candidate: string; readonly stage: string; readonly moved: PodSet; readonly kept: PodSet; readonly stable: string | null };
+
+/** Why a transition was refused. Nothing is written. */
+export type Refusal =
+  | { readonly type: 'unknown-stage'; readonly field: string; readonly stage: string | undefined; readonly stages: string[] }
+  | { readonly type: 'stage-gone'; readonly stage: string; readonly stages: string[] }
+  | { readonly type: 'immutable-changed'; readonly fields: string[] }
+  | { readonly type: 'stranded'; readonly pinned: string; readonly partition?: number; readonly pods: PodSet; readonly aborted: string; readonly last: string }
+  | { readonly type: 'supersede'; readonly candidate: RevisionSummary; readonly previous: RevisionSummary; readonly stage: string; readonly moved: PodSet; readonly kept: PodSet; readonly stable: string | null }
+  | { readonly type: 'pinned'; readonly operation: 'promote' | 'abort'; readonly stage: string }
+  | { readonly type: 'complete'; readonly operation: 'promote' | 'abort'; readonly stage: string; readonly candidate: string; readonly stable: RevisionSummary | null }
+  | { readonly type: 'not-forward'; readonly from: string; readonly to: string }
+  | { readonly type: 'skips'; readonly from: string; readonly to: string; readonly skipped: string[] }
+  | { readonly type: 'no-stable' };
+
+/** The result of a transition: refused, or done. */
+export type Transition<T> = { readonly refused: Refusal } | ({ readonly refused?: undefined } & T);
+
+/** A synth: the next state (notes are made from the events; none means keep the previous notes). */
+export interface SynthDone {
+  readonly state: Omit<NextState, 'notes'>;
+  readonly events: SynthEvent[];
 }
 
-const KRUISE = 'apps.kruise.io/v1beta1';
-
-/**
- * The immutable fields of a rendered StatefulSet. Kruise's webhook lets volumeClaimTemplates change,
- * the API server does not for apps/v1.
- */
-export function immutableFieldsOf(sts: any): ImmutableFields {
-  return {
-    selector: sts.spec?.selector ?? null,
-    serviceName: sts.spec?.serviceName ?? null,
-    podManagementPolicy: sts.spec?.podManagementPolicy ?? null,
-    volumeClaimTemplates: sts.apiVersion === KRUISE ? null : sts.spec?.volumeClaimTemplates ?? null,
-  };
-}
-
-/** What the API server (or Kruise's webhook) answers to a change of an immutable field. */
-function rejection(sts: any): string {
-  return sts.apiVersion === KRUISE
-    ? 'Kruise\'s webhook rejects the update ("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'reserveOrdinals\', \'lifecycle\', \'revisionHistoryLimit\', \'persistentVolumeClaimRetentionPolicy\', `volumeClaimTemplates`, `VolumeClaimUpdateStrategy` and \'updateStrategy\' are forbidden")'
-    : 'the API server rejects the update ("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden")';
-}
-
-/**
- * The next state of a StatefulSet rollout: `advanceState` with the partition's rules (a first synth
- * starts at hold; an abort must end on a stage whose partition rolls the canary back).
- */
-export function nextState(prev: RolloutState | undefined, input: SynthInput): Omit<RolloutState, 'treeDigest' | 'files'> {
-  const all = Array.from({ length: input.replicas }, (_, i) => input.ordinalsStart + i);
-  const byName = new Map(input.stages.map(s => [s.name, s]));
-  return advanceState(prev, {
-    app: input.app,
-    directory: input.directory,
-    kind: 'StatefulSet',
-    template: input.statefulSet.spec.template,
-    immutable: immutableFieldsOf(input.statefulSet),
-    rejection: rejection(input.statefulSet),
-    recreate: `delete it keeping its pods and claims with \`kubectl delete statefulset ${input.app} --cascade=orphan\` before the sync (or let Flux recreate it with \`force: true\`)`,
-    stages: input.stages.map(s => ({
-      name: s.name,
-      candidatePods: podNames(input.app, s.updatedOrdinals),
-      stablePods: podNames(input.app, all.filter(o => !s.updatedOrdinals.includes(o))),
-    })),
-    recreateNote: `run \`kubectl delete statefulset ${input.app} --cascade=orphan\` (pods and claims stay), or sync with Flux \`force: true\``,
-    rollback: pods => `partition 0 rolls ${pods.join(', ')} back to it`,
-    firstStage: input.stages[0].name,
-    firstNote: 'First synth: the stable revision is unknown. At hold, running pods keep their revision; a new StatefulSet creates every pod at the candidate.',
-    blueGreen: false,
-    stranded: (pinned, previous) => {
-      const kept = byName.get(pinned)!.updatedOrdinals;
-      const moved = byName.get(previous)?.updatedOrdinals ?? [];
-      const out = podNames(input.app, moved.filter(o => !kept.includes(o)));
-      return out.length > 0 ? [`rollout.activeStage pins ${JSON.stringify(pinned)} (partition ${byName.get(pinned)!.partition}), which would leave ${out.join(', ')}`] : [];
-    },
-    pinnedStage: input.pinnedStage,
-    allowSupersede: input.allowSupersede,
-    allowRecreate: input.allowRecreate,
-  });
-}
-
-function stageNamed(stages: StagePods[], name: string, what: string): StagePods {
-  const stage = stages.find(s => s.name === name);
-  if (!stage) {
-    throw new Error(`${what} (${JSON.stringify(name)}) is not a stage of the plan: ${stages.map(s => JSON.stringify(s.name)).join(', ')}`);
-  }
-  return stage;
-}
-
-/** The other colour of blue/green. */
-export function otherColor(c: Color): Color {
-  return c === 'blue' ? 'green' : 'blue';
+function refuse(refusal: Refusal): { refused: Refusal } {
+  return { refused: refusal };
 }
 
 /**
  * The next state from the previous one and what the code renders now.
  *
- * - no previous state: stable unknown, candidate := template, active := `firstStage` (hold for a
- *   StatefulSet: nothing moves; the last stage for Deployments: the first synth deploys);
+ * - no previous state: stable unknown, candidate := template, active := the first stage (hold for a
+ *   StatefulSet: nothing moves) or the last (Deployments: the first synth deploys);
  * - template unchanged: the active stage is kept;
  * - the template back at the stable revision before complete (abort): candidate := stable, active :=
- *   complete, so the pods the canary moved roll back (raising the partition would not move them back;
- *   blue/green sends the traffic back to the stable colour);
+ *   the last stage, so the pods the canary moved roll back (raising the partition would not move them
+ *   back; blue/green sends the traffic back to the stable colour);
  * - a new template after complete: stable := the old candidate, candidate := the new one, active := hold
  *   (blue/green: the candidate goes to the other colour);
  * - a new template at hold: the candidate is replaced, nothing had moved;
@@ -221,85 +80,157 @@ export function otherColor(c: Color): Color {
  * - an immutable field changed: refused, unless `allowRecreate`.
  * A stage pinned in code always wins, except that an abort needs a stage that rolls the canary back.
  */
-export function advanceState(prev: RolloutState | undefined, input: WorkloadInput): Omit<RolloutState, 'treeDigest' | 'files'> {
+export function synthTransition(prev: RolloutState | undefined, input: SynthInput): Transition<SynthDone> {
+  const stages = input.stages;
+  const names = stages.map(s => s.name);
+  if (input.pinnedStage !== undefined && !names.includes(input.pinnedStage)) {
+    return refuse({ type: 'unknown-stage', field: 'rollout.activeStage', stage: input.pinnedStage, stages: names });
+  }
   const candidate = revisionOf(input.template);
-  const immutable = input.immutable;
-  const base = { schemaVersion: 1 as const, app: input.app, directory: input.directory, immutable, pinned: input.pinnedStage !== undefined };
-  const color = (c: Color | undefined) => (input.blueGreen ? { candidateColor: c ?? 'blue' } : {});
-  const pin = (active: string) => {
-    if (input.pinnedStage !== undefined) {
-      stageNamed(input.stages, input.pinnedStage, 'rollout.activeStage');
-      return input.pinnedStage;
-    }
-    return active;
-  };
+  const base = { schemaVersion: 1 as const, app: input.app, directory: input.directory, immutable: input.immutable, pinned: input.pinnedStage !== undefined };
+  const color = (c: Color | undefined) => (input.tracksColor ? { candidateColor: c ?? 'blue' as Color } : {});
+  const pin = (active: string) => input.pinnedStage ?? active;
+  const state = (activeStage: string, stable: RevisionRecord | null, cand: RevisionRecord, lastAbort: AbortRecord | null, c: Color | undefined) =>
+    ({ ...base, activeStage: pin(activeStage), stable, candidate: cand, lastAbort, ...color(c) });
+  const first = stages[0];
+  const last = stages[stages.length - 1];
 
   if (!prev) {
-    return { ...base, activeStage: pin(input.firstStage), stable: null, candidate, lastAbort: null, ...color('blue'), notes: [input.firstNote] };
+    return { state: state((input.firstStage === 'first' ? first : last).name, null, candidate, null, 'blue'), events: [{ type: 'first' }] };
   }
 
-  const fields = [...new Set([...Object.keys(immutable), ...Object.keys(prev.immutable)])];
-  const changed = fields.filter(k => canonicalJson(immutable[k] ?? null) !== canonicalJson(prev.immutable[k] ?? null));
-  const notes: string[] = [];
+  const events: SynthEvent[] = [];
+  const fields = [...new Set([...Object.keys(input.immutable), ...Object.keys(prev.immutable)])];
+  const changed = fields.filter(k => canonicalJson(input.immutable[k] ?? null) !== canonicalJson(prev.immutable[k] ?? null));
   if (changed.length > 0) {
-    const shown = changed.map(k => (k.includes('.') ? k : `spec.${k}`)).join(', ');
     if (!input.allowRecreate) {
-      throw new Error(`${shown} of ${input.kind} ${JSON.stringify(input.app)} changed since the committed tree: ${input.rejection} and Argo CD or Flux would retry and fail forever. Revert the change, or recreate the ${input.kind}: set rollout.allowRecreate, then ${input.recreate}`);
+      return refuse({ type: 'immutable-changed', fields: changed });
     }
-    notes.push(`Recreate required: ${shown} changed. Before this commit syncs, ${input.recreateNote}.`);
+    events.push({ type: 'recreate', fields: changed });
   }
 
-  const stages = input.stages;
-  const prevIndex = stages.findIndex(s => s.name === prev.activeStage);
+  const prevIndex = names.indexOf(prev.activeStage);
   const prevActive = prevIndex >= 0 ? stages[prevIndex] : undefined;
-  const complete = stages[stages.length - 1];
-  const hold = stages[0];
-  const finished = prev.activeStage === complete.name;
-  const atHold = prev.activeStage === hold.name;
+  const finished = prev.activeStage === last.name;
   const prevColor = prev.candidateColor ?? 'blue';
+  const none: PodSet = { names: [] };
 
   if (candidate.revision === prev.candidate.revision) {
     if (!prevActive) {
-      throw new Error(`the committed active stage (${JSON.stringify(prev.activeStage)}) is not a stage of the plan any more: ${stages.map(s => JSON.stringify(s.name)).join(', ')}; keep the stage, or finish the rollout first`);
+      return refuse({ type: 'stage-gone', stage: prev.activeStage, stages: names });
     }
-    return { ...base, activeStage: pin(prev.activeStage), stable: prev.stable, candidate: prev.candidate, lastAbort: prev.lastAbort, ...color(prevColor), notes: notes.length > 0 ? notes : prev.notes };
+    return { state: state(prev.activeStage, prev.stable, prev.candidate, prev.lastAbort, prevColor), events };
   }
 
   if (prev.stable && candidate.revision === prev.stable.revision && !finished) {
     // abort: the template is back at the stable revision before the rollout completed
-    const pods = prevActive ? prevActive.candidatePods : [];
+    const pods = prevActive ? prevActive.candidate : none;
     if (input.pinnedStage !== undefined) {
-      stageNamed(stages, input.pinnedStage, 'rollout.activeStage');
-      const stranded = input.stranded ? input.stranded(input.pinnedStage, prev.activeStage) : [];
-      if (stranded.length > 0) {
-        throw new Error(`${stranded.join('; ')} on the aborted candidate ${prev.candidate.revision}: raising a partition never rolls a pod back; remove the pin so the abort selects ${JSON.stringify(complete.name)}`);
+      const stranded = input.stranded(input.pinnedStage, prev.activeStage);
+      if (podList(stranded).length > 0) {
+        const pinned = stages.find(s => s.name === input.pinnedStage)!;
+        return refuse({ type: 'stranded', pinned: pinned.name, partition: pinned.partition, pods: stranded, aborted: prev.candidate.revision, last: last.name });
       }
     }
-    const lastAbort: AbortRecord = { candidate: prev.candidate.revision, images: prev.candidate.images, stage: prev.activeStage, pods };
-    notes.push(pods.length > 0
-      ? `Aborted: candidate ${prev.candidate.revision} (${describeImages(prev.candidate.images)}) was at stage ${prev.activeStage}. The template is back at the stable revision ${prev.stable.revision} and ${input.rollback(pods)}.`
-      : `Aborted at ${prev.activeStage}: no pod had moved to candidate ${prev.candidate.revision}; the template is back at the stable revision ${prev.stable.revision}.`);
+    const lastAbort: AbortRecord = { candidate: prev.candidate.revision, images: prev.candidate.images, stage: prev.activeStage, pods: podList(pods) };
+    events.push({ type: 'aborted', aborted: summaryOf(prev.candidate), stage: prev.activeStage, stable: prev.stable.revision, pods });
     // blue/green: the stable colour runs the (restored) candidate again
-    return { ...base, activeStage: pin(complete.name), stable: prev.stable, candidate: prev.stable, lastAbort, ...color(otherColor(prevColor)), notes };
+    return { state: state(last.name, prev.stable, prev.stable, lastAbort, otherColor(prevColor)), events };
   }
 
   if (finished) {
-    notes.push(`New rollout: stable ${prev.candidate.revision} (${describeImages(prev.candidate.images)}), candidate ${candidate.revision} (${describeImages(candidate.images)}). Nothing moves until a promotion.`);
-    return { ...base, activeStage: pin(hold.name), stable: prev.candidate, candidate, lastAbort: null, ...color(otherColor(prevColor)), notes };
+    events.push({ type: 'new-rollout', stable: summaryOf(prev.candidate), candidate: summaryOf(candidate) });
+    return { state: state(first.name, prev.candidate, candidate, null, otherColor(prevColor)), events };
   }
 
-  if (atHold || prevIndex === 0) {
-    notes.push(`Candidate replaced at ${hold.name}: ${prev.candidate.revision} -> ${candidate.revision} (${describeImages(candidate.images)}); no pod had moved.`);
-    return { ...base, activeStage: pin(hold.name), stable: prev.stable, candidate, lastAbort: null, ...color(prevColor), notes };
+  if (prevIndex === 0) {
+    events.push({ type: 'replaced', hold: first.name, previous: prev.candidate.revision, candidate: summaryOf(candidate) });
+    return { state: state(first.name, prev.stable, candidate, null, prevColor), events };
   }
 
   // a new template in the middle of a rollout
-  const moved = prevActive ? prevActive.candidatePods : [];
-  const kept = prevActive ? prevActive.stablePods : [];
-  const stableName = prev.stable ? prev.stable.revision : 'the previous revision';
+  const moved = prevActive ? prevActive.candidate : none;
+  const kept = prevActive ? prevActive.stable : none;
+  const stable = prev.stable ? prev.stable.revision : null;
   if (!input.allowSupersede) {
-    throw new Error(`a new template (${candidate.revision}: ${describeImages(candidate.images)}) arrived while the rollout of candidate ${prev.candidate.revision} (${describeImages(prev.candidate.images)}) is at stage ${JSON.stringify(prev.activeStage)}: ${moved.join(', ') || 'no pod'} would move from candidate ${prev.candidate.revision} straight to ${candidate.revision}, and ${kept.join(', ') || 'no pod'} would stay on stable ${stableName}. Finish or abort the rollout first, or set rollout.allowSupersede to replace the candidate`);
+    return refuse({ type: 'supersede', candidate: summaryOf(candidate), previous: summaryOf(prev.candidate), stage: prev.activeStage, moved, kept, stable });
   }
-  notes.push(`Superseded: candidate ${prev.candidate.revision} replaced by ${candidate.revision} at stage ${prev.activeStage}; ${moved.join(', ') || 'no pod'} ${moved.length === 1 && !/^\d+ pods /.test(moved[0]) ? 'moves' : 'move'} to ${candidate.revision}, ${kept.join(', ') || 'no pod'} stay on ${stableName}.`);
-  return { ...base, activeStage: pin(prev.activeStage), stable: prev.stable, candidate, lastAbort: null, ...color(prevColor), notes };
+  events.push({ type: 'superseded', previous: prev.candidate.revision, candidate: candidate.revision, stage: prev.activeStage, moved, kept, stable });
+  return { state: state(prev.activeStage, prev.stable, candidate, null, prevColor), events };
+}
+
+/** What `promote` and `abort` need of a committed rollout. */
+export interface CommittedRollout {
+  /** The stage names, first to last. */
+  readonly stages: string[];
+  readonly activeStage: string;
+  readonly pinned: boolean;
+  readonly candidate: RevisionSummary;
+  readonly stable: RevisionRecord | null;
+}
+
+/** Options of a promotion. */
+export interface PromoteRequest {
+  /** The stage to move to; the next one when undefined. */
+  readonly to?: string;
+  /** Allow skipping stages. */
+  readonly force?: boolean;
+}
+
+/** A promotion: the stage indexes. */
+export interface PromoteDone {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Move the active stage forward: refused to move back, past the last stage, to skip stages without
+ * `force`, or to move a stage pinned in code.
+ */
+export function promoteTransition(r: CommittedRollout, request: PromoteRequest): Transition<PromoteDone> {
+  const from = r.stages.indexOf(r.activeStage);
+  if (r.pinned) {
+    return refuse({ type: 'pinned', operation: 'promote', stage: r.activeStage });
+  }
+  const last = r.stages.length - 1;
+  if (from === last) {
+    return refuse({ type: 'complete', operation: 'promote', stage: r.activeStage, candidate: r.candidate.revision, stable: r.stable && summaryOf(r.stable) });
+  }
+  const to = request.to === undefined ? from + 1 : r.stages.indexOf(request.to);
+  if (to < 0) {
+    return refuse({ type: 'unknown-stage', field: '--to', stage: request.to, stages: r.stages });
+  }
+  if (to <= from) {
+    return refuse({ type: 'not-forward', from: r.activeStage, to: r.stages[to] });
+  }
+  if (to > from + 1 && !request.force) {
+    return refuse({ type: 'skips', from: r.activeStage, to: r.stages[to], skipped: r.stages.slice(from + 1, to) });
+  }
+  return { from, to };
+}
+
+/** An abort from the tree: the stable revision comes back and the last stage is selected. */
+export interface AbortDone {
+  readonly from: number;
+  readonly to: number;
+  readonly stable: RevisionRecord;
+}
+
+/**
+ * Abort from the tree alone: refused when the stage is pinned in code, when there is no stable revision
+ * to go back to, or when the rollout is already complete.
+ */
+export function abortTransition(r: CommittedRollout): Transition<AbortDone> {
+  if (r.pinned) {
+    return refuse({ type: 'pinned', operation: 'abort', stage: r.activeStage });
+  }
+  if (!r.stable) {
+    return refuse({ type: 'no-stable' });
+  }
+  const from = r.stages.indexOf(r.activeStage);
+  const last = r.stages.length - 1;
+  if (from === last) {
+    return refuse({ type: 'complete', operation: 'abort', stage: r.activeStage, candidate: r.candidate.revision, stable: summaryOf(r.stable) });
+  }
+  return { from, to: last, stable: r.stable };
 }

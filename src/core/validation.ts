@@ -98,3 +98,11 @@ export function checkOneOf(field: string, value: string, allowed: readonly strin
     throw new Error(`${field} (${show(value)}) must be one of ${allowed.map(a => JSON.stringify(a)).join(', ')}`);
   }
 }
+
+/** A path below the output directory: relative, no `..`, no empty segment. */
+export function checkRelativeDirectory(field: string, value: string): void {
+  const parts = typeof value === 'string' ? value.split('/') : [];
+  if (parts.length === 0 || parts.some(p => p === '' || p === '.' || p === '..' || !/^[A-Za-z0-9._-]+$/.test(p))) {
+    throw new Error(`${field} (${show(value)}) must be a relative path below the output directory: segments of letters, digits, '.', '_' or '-', no '..' and no leading '/'`);
+  }
+}

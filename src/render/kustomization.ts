@@ -1,17 +1,10 @@
-import { PatchTarget } from '../constructs/shared/staged-source';
 import { toYaml } from './yaml';
+import { StagePatch } from '../core/stage-patch';
+import { KUSTOMIZATION_HEADER as HEADER, ROOT_COMMENT } from '../model/kustomization';
 
-const HEADER = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
-
-/** `base/kustomization.yaml`: the objects at the hold stage. */
+/** `base/kustomization.yaml`: the objects at the first stage. */
 export function baseKustomization(files: string[]): string {
   return toYaml({ ...HEADER, resources: files });
-}
-
-/** One JSON 6902 patch of a stage: its target and its operations. */
-export interface StagePatch {
-  readonly target: { readonly group?: string; readonly version: string; readonly kind: string; readonly name: string; readonly namespace?: string };
-  readonly ops: Array<{ op: 'replace'; path: string; value: unknown }>;
 }
 
 /**
@@ -34,23 +27,10 @@ export function patchesKustomization(patches: StagePatch[]): string {
   });
 }
 
-/** A StatefulSet stage: one patch that replaces the partition and nothing else. */
-export function stageKustomization(target: PatchTarget, partitionPath: string, partition: number): string {
-  return patchesKustomization([{ target, ops: [{ op: 'replace', path: partitionPath, value: partition }] }]);
-}
-
 /**
  * The root `kustomization.yaml`: it selects the active stage. Promoting is changing its one `resources`
  * line to the next stage's directory.
  */
 export function rootKustomization(activeDirectory: string): string {
-  return '# The active stage of this rollout. Promote by changing the line below to the next stage\n' +
-    '# directory listed in PLAN.md, in a reviewed commit.\n' +
-    toYaml({ ...HEADER, resources: [activeDirectory] });
-}
-
-/** The directory the root kustomization selects, or undefined when it is not one this tool writes. */
-export function parseActiveDirectory(text: string): string | undefined {
-  const match = /^resources:\n *- (stages\/[^\s]+)\n(?![ -])/m.exec(text);
-  return match?.[1];
+  return ROOT_COMMENT + toYaml({ ...HEADER, resources: [activeDirectory] });
 }

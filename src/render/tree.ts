@@ -1,10 +1,9 @@
 import { createHash } from 'crypto';
-import { DeploymentPlanDocument, deploymentPlanMarkdown } from './deployment-plan-doc';
-import { baseKustomization, patchesKustomization, rootKustomization, stageKustomization } from './kustomization';
-import { PlanDocument, planJson, planMarkdown } from './plan-doc';
-import { StagedSource } from '../constructs/shared/staged-source';
+import { baseKustomization, patchesKustomization, rootKustomization } from './kustomization';
+import { planMarkdown } from './plan-markdown';
 import { toYaml } from './yaml';
-import { deploymentStagePatches, renderDeploymentBase } from '../core/deployment-layout';
+import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
+import { planJson } from '../model/plan-file';
 
 /** The file name of an object in `base/`: `<kind>-<name>.yaml`, lowercase. */
 export function objectFileName(obj: any): string {
@@ -12,34 +11,21 @@ export function objectFileName(obj: any): string {
 }
 
 /**
- * Every file of one rollout tree, relative to its root: `base/`, `stages/<NN>-<name>/`, the root
- * `kustomization.yaml`, `plan.json` and `PLAN.md`. Pure: the same input gives the same bytes.
- */
-export function renderStagedTree(source: StagedSource, objects: any[], plan: PlanDocument): Map<string, string> {
-  const files = new Map<string, string>();
-  writeBase(files, source.directory, objects);
-  for (const stage of source.stages) {
-    files.set(`${stage.directory}/kustomization.yaml`, stageKustomization(source.target, source.partitionPath, stage.partition));
-  }
-  writePlanFiles(files, plan);
-  return files;
-}
-
-/**
- * Every file of a Deployment rollout tree: `base/` with the objects as the first stage has them (each
- * Deployment with its stable or candidate template), one overlay per stage that sets replicas, selectors
- * and, where a Deployment rolls, its template; the root, plan.json and PLAN.md. Used by the synth and by
- * `cdk8s-staged abort`, which re-renders from the committed base. Pure.
+ * Every file of one rollout tree, relative to its root: `base/` with the objects as the first stage has
+ * them, one overlay per stage with the kind's patches, the root `kustomization.yaml`, `plan.json` and
+ * `PLAN.md`. Used by the synth and by an abort from the tree (from the committed base). Pure: the same
+ * input gives the same bytes.
  * @param objects the objects of the rollout (the construct's, or the committed base's)
+ * @param stable the stable pod template, null when unknown
+ * @param candidate the candidate pod template
  */
-export function renderDeploymentTree(plan: DeploymentPlanDocument, objects: any[], stable: any | null, candidate: any): Map<string, string> {
+export function renderTree(kind: RolloutKind<any, any>, plan: PlanDocumentBase, objects: any[], stable: any | null, candidate: any): Map<string, string> {
   const files = new Map<string, string>();
-  writeBase(files, plan.app, renderDeploymentBase(plan.layout, objects, plan.stages, stable, candidate));
-  const namespace = plan.namespace ?? undefined;
+  writeBase(files, plan.app, kind.baseObjects(plan, objects, stable, candidate));
   for (const stage of plan.stages) {
-    files.set(`${stage.directory}/kustomization.yaml`, patchesKustomization(deploymentStagePatches(plan.layout, stage, stable, candidate, namespace)));
+    files.set(`${stage.directory}/kustomization.yaml`, patchesKustomization(kind.stagePatches(plan, stage.index, stable, candidate)));
   }
-  writePlanFiles(files, plan);
+  writePlanFiles(files, kind, plan);
   return files;
 }
 
@@ -58,11 +44,11 @@ function writeBase(files: Map<string, string>, directory: string, objects: any[]
 }
 
 /** The root kustomization, plan.json and PLAN.md: the files a promotion rewrites. */
-export function writePlanFiles(files: Map<string, string>, plan: PlanDocument | DeploymentPlanDocument): void {
-  const active = (plan.stages as Array<{ name: string; directory: string }>).find(s => s.name === plan.activeStage)!;
+export function writePlanFiles(files: Map<string, string>, kind: RolloutKind<any, any>, plan: PlanDocumentBase): void {
+  const active = plan.stages.find(s => s.name === plan.activeStage)!;
   files.set('kustomization.yaml', rootKustomization(active.directory));
   files.set('plan.json', planJson(plan));
-  files.set('PLAN.md', plan.kind === 'Deployment' ? deploymentPlanMarkdown(plan as DeploymentPlanDocument) : planMarkdown(plan as PlanDocument));
+  files.set('PLAN.md', planMarkdown(kind, plan));
 }
 
 /** The SHA-256 of a tree: every path and content, in path order. */

@@ -7,7 +7,7 @@ import {
 } from '../../src';
 import { schemaProblems } from '../support/k8s-schema';
 import { podSecurityViolations } from '../support/pod-security';
-import { resolveFenceposts } from '../../src/constructs/stateless/deployment-strategy';
+import { resolveFenceposts } from '../../src/core/fenceposts';
 import { tempDir } from '../support/synth';
 
 const HOLD = 2147483647;

@@ -1,6 +1,9 @@
 import { RolloutPlan, StageSize } from '../../src';
+import { KRUISE_STATEFULSET } from '../../src/core/kinds/kruise-statefulset';
+import { NATIVE_STATEFULSET } from '../../src/core/kinds/statefulset';
 import { templateRevision } from '../../src/core/revision';
-import { nextState, RolloutState, SynthInput } from '../../src/core/state-machine';
+import { NextState, RolloutState } from '../../src/core/state';
+import { synthState } from '../../src/core/synth';
 
 const plan = RolloutPlan.fromStages([{ name: 'canary', size: StageSize.pods(1) }, { name: 'half', size: StageSize.pods(2) }]);
 const stages = plan.resolve(4);
@@ -18,6 +21,26 @@ function sts(image: string, extra: any = {}): any {
       ...extra,
     },
   };
+}
+
+/** What the code renders, as the tests give it. */
+interface SynthInput {
+  readonly app: string;
+  readonly directory: string;
+  readonly statefulSet: any;
+  readonly stages: ReturnType<RolloutPlan['resolve']>;
+  readonly ordinalsStart: number;
+  readonly replicas: number;
+  readonly pinnedStage?: string;
+  readonly allowSupersede: boolean;
+  readonly allowRecreate: boolean;
+}
+
+/** The synth of one StatefulSet rollout (apps/v1 or Kruise, by the object's apiVersion), through the kind and the state machine. */
+function nextState(prev: RolloutState | undefined, i: SynthInput): NextState {
+  const layout = { app: i.app, serviceName: i.app, replicas: i.replicas, ordinalsStart: i.ordinalsStart, stages: i.stages, podOrdinals: Array.from({ length: i.replicas }, (_, k) => i.ordinalsStart + k), previewNotes: [] };
+  const kind = i.statefulSet.apiVersion === 'apps.kruise.io/v1beta1' ? KRUISE_STATEFULSET : NATIVE_STATEFULSET;
+  return synthState(kind, prev, { directory: i.directory, layout, objects: [i.statefulSet], pinnedStage: i.pinnedStage, allowSupersede: i.allowSupersede, allowRecreate: i.allowRecreate });
 }
 
 function input(image: string, more: Partial<SynthInput> = {}): SynthInput {

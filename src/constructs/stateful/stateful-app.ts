@@ -9,11 +9,12 @@ import {
 import { StatefulSetUpdateStrategy } from './update-strategy';
 import * as kruise from '../../imports/kruise-statefulset-apps.kruise.io';
 import { StagedSource } from '../shared/staged-source';
+import { StatefulSetLayout } from '../../core/kinds/statefulset';
 import { kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePreviewInput } from '../../core/kruise-preview';
 import { allOrdinals, HOLD_PARTITION, podNames } from '../../core/partition';
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkQuantity, show,
+  checkDns1035Label, checkDnsLabel, checkRelativeDirectory, checkInteger, checkLabels, checkOneOf, checkQuantity, show,
 } from '../../core/validation';
 import { podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
 import { renderServicePorts } from '../shared/service-ports';
@@ -352,25 +353,24 @@ export class StatefulApp extends Construct {
     if (this.stages === undefined || this.rolloutDirectory === undefined) {
       return undefined;
     }
-    const namespace = this.statefulSet.metadata.namespace ?? Chart.of(this).namespace;
-    return {
-      owner: this,
-      directory: this.rolloutDirectory,
+    const layout: StatefulSetLayout = {
       app: this.name,
-      namespace,
+      namespace: this.statefulSet.metadata.namespace ?? Chart.of(this).namespace,
       serviceName: this.serviceName,
       replicas: this.replicas,
       ordinalsStart: this.ordinalsStart,
       stages: this.stages,
       podOrdinals: this.podOrdinals,
       previewNotes: this.previewNotes,
+    };
+    return {
+      owner: this,
+      kind: this.kruise ? 'kruise-statefulset' : 'statefulset',
+      directory: this.rolloutDirectory,
+      layout,
       pinnedStage: this.pinnedStage,
       allowSupersede: this.allowSupersede,
       allowRecreate: this.allowRecreate,
-      target: this.kruise
-        ? { group: 'apps.kruise.io', version: 'v1beta1', kind: 'StatefulSet', name: this.name, namespace }
-        : { group: 'apps', version: 'v1', kind: 'StatefulSet', name: this.name, namespace },
-      partitionPath: '/spec/updateStrategy/rollingUpdate/partition',
     };
   }
 
@@ -413,12 +413,4 @@ function checkDnsSubdomainLoose(field: string, value: string): void {
 
 function intOrString(value: number | string): k8s.IntOrString {
   return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
-}
-
-/** A path below the output directory: relative, no `..`, no empty segment. */
-export function checkRelativeDirectory(field: string, value: string): void {
-  const parts = typeof value === 'string' ? value.split('/') : [];
-  if (parts.length === 0 || parts.some(p => p === '' || p === '.' || p === '..' || !/^[A-Za-z0-9._-]+$/.test(p))) {
-    throw new Error(`${field} (${show(value)}) must be a relative path below the output directory: segments of letters, digits, '.', '_' or '-', no '..' and no leading '/'`);
-  }
 }

@@ -1,14 +1,14 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { BLUE_GREEN_STEPS, labelledTemplate, DeploymentLayout } from '../../core/deployment-layout';
+import { BLUE_GREEN_STEPS } from '../../core/kinds/deployment-blue-green';
+import { DeploymentLayout, DeploymentRolloutLayout, labelledTemplate } from '../../core/kinds/deployment';
 import { DeploymentStrategy } from './deployment-strategy';
-import { DeploymentSource } from '../shared/staged-source';
+import { StagedSource } from '../shared/staged-source';
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import { Protocol } from '../shared/types';
-import { checkRelativeDirectory } from '../stateful/stateful-app';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkLabelKey, checkLabels, checkOneOf, show,
+  checkDns1035Label, checkDnsLabel, checkRelativeDirectory, checkInteger, checkLabelKey, checkLabels, checkOneOf, show,
 } from '../../core/validation';
 import { podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
 import { renderServicePorts } from '../shared/service-ports';
@@ -385,26 +385,21 @@ export class DeploymentApp extends Construct {
   }
 
   /** @internal */
-  public _stagedSource(): DeploymentSource | undefined {
+  public _stagedSource(): StagedSource | undefined {
     if (this.layout === undefined || this.rolloutDirectory === undefined) {
       return undefined;
     }
-    const namespace = this.deployments[0].metadata.namespace ?? Chart.of(this).namespace;
-    const immutable: { [field: string]: any } = {};
-    for (const d of this.deployments) {
-      immutable[`${d.metadata.name}.spec.selector`] = d.toJson().spec.selector;
-    }
-    return {
-      owner: this,
-      directory: this.rolloutDirectory,
+    const layout: DeploymentRolloutLayout = {
       app: this.name,
-      namespace,
-      serviceName: this.layout.service,
-      replicas: this.replicas,
+      namespace: this.deployments[0].metadata.namespace ?? Chart.of(this).namespace,
       layout: this.layout,
       canaryPlan: this.canaryPlan,
-      template: k8s.toJson_PodTemplateSpec(this.template),
-      immutable,
+    };
+    return {
+      owner: this,
+      kind: this.layout.style === 'canary' ? 'deployment-canary' : 'deployment-blue-green',
+      directory: this.rolloutDirectory,
+      layout,
       pinnedStage: this.pinnedStage,
       allowSupersede: this.allowSupersede,
       allowRecreate: this.allowRecreate,

@@ -1,3 +1,4 @@
+import { Fenceposts, resolveFenceposts } from '../../core/fenceposts';
 import { PercentOrAbsolute } from '../shared/percent-or-absolute';
 import { show } from '../../core/validation';
 
@@ -86,36 +87,4 @@ export class DeploymentStrategy {
     }
     return resolveFenceposts(this.maxSurge ?? DEFAULT_FENCEPOST, this.maxUnavailable ?? DEFAULT_FENCEPOST, replicas);
   }
-}
-
-/** The bounds of a Deployment's rolling update at a replica count. */
-export interface Fenceposts {
-  /** Pods the controller may add above replicas (maxSurge, rounded up). */
-  readonly maxSurge: number;
-  /** Pods that may be unavailable (maxUnavailable, rounded down; 1 when both resolve to 0). */
-  readonly maxUnavailable: number;
-  /** The most pods during the update: replicas + maxSurge. */
-  readonly maxPods: number;
-  /** The fewest available pods during the update: replicas - maxUnavailable (not below 0). */
-  readonly minAvailable: number;
-}
-
-/**
- * What the Deployment controller does with maxSurge and maxUnavailable (`deploymentutil.ResolveFenceposts`):
- * a percentage of `replicas` is rounded UP for maxSurge and DOWN for maxUnavailable; when both come out 0
- * (a small percentage of few replicas), maxUnavailable becomes 1 so the update can progress.
- */
-export function resolveFenceposts(maxSurge: PercentOrAbsolute, maxUnavailable: PercentOrAbsolute, replicas: number): Fenceposts {
-  const scaled = (v: PercentOrAbsolute, up: boolean) => {
-    if (!v.isPercent) return v.value;
-    // exact integer arithmetic: value% of replicas
-    const product = v.value * replicas;
-    return up ? Math.ceil(product / 100) : Math.floor(product / 100);
-  };
-  const surge = scaled(maxSurge, true);
-  let unavailable = scaled(maxUnavailable, false);
-  if (surge === 0 && unavailable === 0) {
-    unavailable = 1;
-  }
-  return { maxSurge: surge, maxUnavailable: unavailable, maxPods: replicas + surge, minAvailable: Math.max(0, replicas - unavailable) };
 }

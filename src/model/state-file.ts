@@ -1,26 +1,15 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { RolloutState } from '../core/state-machine';
-
-/** The state file of a rollout directory. */
-export function stateFilePath(stateDirectory: string, directory: string): string {
-  return path.join(stateDirectory, `${directory}.json`);
-}
+import { RolloutState } from '../core/state';
 
 /** The state file as written: two-space JSON and a final newline. */
 export function stateJson(state: RolloutState): string {
   return JSON.stringify(state, undefined, 2) + '\n';
 }
 
-/** Read a state file; undefined when it does not exist. */
-export function readStateFile(file: string): RolloutState | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf-8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+/**
+ * Parse and check a state file's text.
+ * @param file the file's path, for messages
+ */
+export function parseStateFile(file: string, text: string): RolloutState {
   let state: any;
   try {
     state = JSON.parse(text);

@@ -1,0 +1,106 @@
+import { KindProse, PodSet, podCount, podList, PromotionDetail } from './kinds/kind';
+import { describeImages } from './revision';
+import { RevisionSummary } from './state';
+import { Refusal, SynthEvent } from './state-machine';
+
+/**
+ * The only place where the results of the state machine become prose: the notes that PLAN.md, plan.json
+ * and the state file carry, and the text of a refusal. Pure.
+ */
+
+/** The error of a refused transition. Its message is the text a person reads; `refusal` is the data. */
+export class RefusedError extends Error {
+  public constructor(public readonly refusal: Refusal, message: string) {
+    super(message);
+    this.name = 'RefusedError';
+  }
+}
+
+const list = (names: string[]) => names.map(n => JSON.stringify(n)).join(', ');
+const podsOrNone = (pods: PodSet) => podList(pods).join(', ') || 'no pod';
+const verb = (pods: PodSet, one: string, many: string) => (podCount(pods) === 1 ? one : many);
+const revision = (r: RevisionSummary) => `${r.revision} (${describeImages(r.images)})`;
+
+/** The notes of a synth, from its events. */
+export function synthNotes(events: SynthEvent[], prose: KindProse): string[] {
+  return events.map(e => {
+    switch (e.type) {
+      case 'first':
+        return prose.firstNote;
+      case 'recreate':
+        return `Recreate required: ${fieldList(e.fields)} changed. Before this commit syncs, ${prose.recreateNote}.`;
+      case 'aborted':
+        return abortNote(e.aborted, e.stage, e.stable, e.pods, prose);
+      case 'new-rollout':
+        return `New rollout: stable ${revision(e.stable)}, candidate ${revision(e.candidate)}. Nothing moves until a promotion.`;
+      case 'replaced':
+        return `Candidate replaced at ${e.hold}: ${e.previous} -> ${revision(e.candidate)}; no pod had moved.`;
+      case 'superseded':
+        return `Superseded: candidate ${e.previous} replaced by ${e.candidate} at stage ${e.stage}; ${podsOrNone(e.moved)} ${verb(e.moved, 'moves', 'move')} to ${e.candidate}, ${podsOrNone(e.kept)} stay on ${e.stable ?? 'the previous revision'}.`;
+    }
+  });
+}
+
+/** The note of an abort, by synth (the template reverted in code) or from the tree. */
+export function abortNote(aborted: RevisionSummary, stage: string, stable: string, pods: PodSet, prose: KindProse, fromTree = false): string {
+  const names = podList(pods);
+  const note = names.length > 0
+    ? `Aborted: candidate ${revision(aborted)} was at stage ${stage}. The template is back at the stable revision ${stable} and ${prose.rollback(names)}.`
+    : `Aborted at ${stage}: no pod had moved to candidate ${aborted.revision}; the template is back at the stable revision ${stable}.`;
+  return fromTree ? `${note} Revert the template in code too, or the next synth stages the candidate again at hold.` : note;
+}
+
+/** The note of a promotion. */
+export function promotionNote(from: string, to: string, detail: PromotionDetail, candidate: string): string {
+  if (detail.type === 'replicas') {
+    return `Promoted from ${from} to ${to}: ${detail.changes.length > 0 ? detail.changes.join(', ') : 'nothing changes'}.`;
+  }
+  const moves = detail.moves;
+  const moved = moves.length > 0 ? `${moves.join(', ')} ${moves.length === 1 ? 'moves' : 'move'} to candidate ${candidate}` : 'no pod moves';
+  return `Promoted from ${from} to ${to} (partition ${detail.fromPartition} -> ${detail.toPartition}): ${moved}.`;
+}
+
+/** The text of a refusal. */
+export function refusalMessage(r: Refusal, app: string, prose: KindProse): string {
+  switch (r.type) {
+    case 'unknown-stage':
+      return r.field === '--to'
+        ? `--to (${JSON.stringify(r.stage)}) is not a stage of ${app}: ${list(r.stages)}`
+        : `${r.field} (${JSON.stringify(r.stage)}) is not a stage of the plan: ${list(r.stages)}`;
+    case 'stage-gone':
+      return `the committed active stage (${JSON.stringify(r.stage)}) is not a stage of the plan any more: ${list(r.stages)}; keep the stage, or finish the rollout first`;
+    case 'immutable-changed':
+      return `${fieldList(r.fields)} of ${prose.workload} ${JSON.stringify(app)} changed since the committed tree: ${prose.rejection} and Argo CD or Flux would retry and fail forever. Revert the change, or recreate the ${prose.workload}: set rollout.allowRecreate, then ${prose.recreate}`;
+    case 'stranded':
+      return `rollout.activeStage pins ${JSON.stringify(r.pinned)} (partition ${r.partition}), which would leave ${podList(r.pods).join(', ')} on the aborted candidate ${r.aborted}: raising a partition never rolls a pod back; remove the pin so the abort selects ${JSON.stringify(r.last)}`;
+    case 'supersede':
+      return `a new template (${r.candidate.revision}: ${describeImages(r.candidate.images)}) arrived while the rollout of candidate ${revision(r.previous)} is at stage ${JSON.stringify(r.stage)}: ${podsOrNone(r.moved)} would move from candidate ${r.previous.revision} straight to ${r.candidate.revision}, and ${podsOrNone(r.kept)} would stay on stable ${r.stable ?? 'the previous revision'}. Finish or abort the rollout first, or set rollout.allowSupersede to replace the candidate`;
+    case 'pinned':
+      return r.operation === 'promote'
+        ? `the active stage of ${app} is pinned in code (rollout.activeStage = ${JSON.stringify(r.stage)}): change the pin in code and run cdk8s synth instead`
+        : `the active stage of ${app} is pinned in code (rollout.activeStage = ${JSON.stringify(r.stage)}): to abort, set the template back to the stable revision in code, remove the pin and run cdk8s synth`;
+    case 'complete':
+      return r.operation === 'promote'
+        ? `the rollout of ${app} is complete (stage ${JSON.stringify(r.stage)}): there is no stage to promote to`
+        : `the rollout of ${app} is complete: every pod runs candidate ${r.candidate}; to go back, set the template in code to the stable revision ${revision(r.stable!)} and run cdk8s synth, which starts a new rollout at hold`;
+    case 'not-forward':
+      return `--to (${JSON.stringify(r.to)}) is not after the active stage ${JSON.stringify(r.from)}: promote only moves forward${prose.backwards}, use abort to go back`;
+    case 'skips':
+      return `promoting ${app} from ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)} skips ${list(r.skipped)}: pass --force to skip stages`;
+    case 'no-stable':
+      return `${app} has no stable revision to go back to (the first synth recorded none): change the template in code and run cdk8s synth`;
+  }
+}
+
+/** Throw the refusal of a transition, or return what it did. */
+export function orRefuse<T>(result: { readonly refused: Refusal } | ({ readonly refused?: undefined } & T), app: string, prose: KindProse): T {
+  if (result.refused !== undefined) {
+    throw new RefusedError(result.refused, refusalMessage(result.refused, app, prose));
+  }
+  return result as T;
+}
+
+/** `spec.selector, spec.serviceName`: immutable fields as a reader names them. */
+function fieldList(fields: string[]): string {
+  return fields.map(k => (k.includes('.') ? k : `spec.${k}`)).join(', ');
+}
