@@ -11,11 +11,13 @@ export { PodManagementPolicy, PvcRetention, Protocol, ImagePullPolicy, AccessMod
 export { PercentOrAbsolute } from './constructs/shared/percent-or-absolute';
 export { ContainerPortOptions, VolumeMount, ContainerResources, ContainerProps, RESTRICTED_SECURITY_CONTEXT } from './constructs/shared/container';
 export { WorkloadPodProps } from './constructs/shared/pod';
+export { RolloutOptionsBase } from './constructs/shared/rollout-options';
+export { IStagedWorkload, WorkloadReference } from './constructs/shared/staged-workload';
 export { StatefulSetRollingUpdateOptions, StatefulSetUpdateStrategy } from './constructs/stateful/update-strategy';
 export { KruisePodUpdatePolicy, WeightPriorityTerm, UpdatePriority, PodLabelsPreview, KruiseOptions, StatefulSetBackend } from './constructs/stateful/backend';
 export { MAX_STATEFULSET_NAME, StatefulAppRolloutOptions, StatefulAppProps, StatefulApp } from './constructs/stateful/stateful-app';
 export { DeploymentRollingUpdateOptions, DeploymentStrategy } from './constructs/stateless/deployment-strategy';
-export { ServiceType, DeploymentServicePort, DeploymentServiceOptions, CanaryRolloutOptions, BlueGreenRolloutOptions, DeploymentRolloutOptions, DeploymentAppProps, DeploymentApp } from './constructs/stateless/deployment-app';
+export { ServiceType, DeploymentServicePort, DeploymentServiceOptions, CanaryRolloutOptions, BlueGreenRolloutOptions, DeploymentRolloutStrategy, DeploymentRolloutOptions, DeploymentAppProps, DeploymentApp } from './constructs/stateless/deployment-app';
 
 // the App, and the committed rollout directories (the operations of the cdk8s-staged command)
 export { StagedAppProps, StagedApp } from './app/staged-app';

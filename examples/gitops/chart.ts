@@ -44,13 +44,13 @@ export class GitOpsChart extends Chart {
       sourceName: 'platform-deploy',
       path: `dist/${apps.myapp.rolloutDirectory}`,
       targetNamespace: 'myapp',
-      app: apps.myapp,
+      workload: apps.myapp,
     });
     new FluxKustomization(this, 'kubia', {
       sourceName: 'platform-deploy',
       path: `dist/${apps.kubia.rolloutDirectory}`,
       targetNamespace: 'kubia',
-      deploymentApp: apps.kubia,
+      workload: apps.kubia,
     });
     new ArgoCdApplication(this, 'kubia-bg', {
       repoUrl: REPO_URL,

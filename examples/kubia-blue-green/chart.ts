@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 // In your own app: import { ... } from 'cdk8s-staged-rollout';
-import { DeploymentApp, ServiceType } from '../../src';
+import { DeploymentApp, DeploymentRolloutStrategy, ServiceType } from '../../src';
 
 /** The image the live colour ran before (seed 003's ReplicationController kubia-v1). */
 export const OLD_IMAGE = 'luksa/kubia:v1';
@@ -33,7 +33,7 @@ export class KubiaBlueGreenChart extends Chart {
         readinessProbe: { periodSeconds: 1, httpGet: { path: '/', port: k8s.IntOrString.fromNumber(8080) } },
       }],
       service: { type: ServiceType.LOAD_BALANCER, ports: [{ port: 8000, targetPort: 8080 }] },
-      rollout: { blueGreen: {} },
+      rollout: { strategy: DeploymentRolloutStrategy.blueGreen() },
     });
   }
 }

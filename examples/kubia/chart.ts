@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 // In your own app: import { ... } from 'cdk8s-staged-rollout';
-import { DeploymentApp, DeploymentStrategy, PercentOrAbsolute, RolloutPlan, ServiceType } from '../../src';
+import { DeploymentApp, DeploymentRolloutStrategy, DeploymentStrategy, PercentOrAbsolute, RolloutPlan, ServiceType } from '../../src';
 
 /** The image the pods ran before (seed 003). */
 export const OLD_IMAGE = 'luksa/kubia:v1';
@@ -36,7 +36,7 @@ export class KubiaChart extends Chart {
         readinessProbe: { periodSeconds: 1, httpGet: { path: '/', port: k8s.IntOrString.fromNumber(8080) } },
       }],
       service: { type: ServiceType.LOAD_BALANCER, ports: [{ port: 8000, targetPort: 8080 }] },
-      rollout: { canary: { plan: RolloutPlan.canary() } },
+      rollout: { strategy: DeploymentRolloutStrategy.canary({ plan: RolloutPlan.canary() }) },
     });
   }
 }

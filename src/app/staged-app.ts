@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { StagedSource, isStagedSourceProvider } from '../constructs/shared/staged-source';
 import { kindById } from '../core/kinds/registry';
@@ -10,6 +10,7 @@ import { synthState } from '../core/synth';
 import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from '../io/atomic-write';
 import { listFiles } from '../io/read-files';
 import { readStateFile, stateFilePath } from '../io/state-store';
+import { ENVIRONMENT } from '../model/environment';
 import { stateJson } from '../model/state-file';
 import { renderTree, treeDigest } from '../render/tree';
 import { toYamlDocuments } from '../render/yaml';
@@ -57,6 +58,12 @@ interface RenderedRollout {
  * file `<stateDirectory>/<rollout.directory>.json`; and for each chart with other objects
  * `<outdir>/<chart id>.k8s.yaml`. A refusal or a failure while writing leaves every previous file
  * untouched.
+ *
+ * Of cdk8s's `AppProps` it honours `outdir`, `outputFileExtension`, `resolvers` and
+ * `recordConstructMetadata` (then `<outdir>/construct-metadata.json` lists every object, staged ones
+ * included, as cdk8s writes it); `yamlOutputType` must be `FILE_PER_CHART` (the default), any other is
+ * refused at construction. The environment variables the `cdk8s-staged` command uses to talk to the
+ * app are listed in the README ("Environment variables").
  */
 export class StagedApp extends App {
   /** The absolute directory of the rollout state files. */
@@ -66,9 +73,12 @@ export class StagedApp extends App {
 
   public constructor(props: StagedAppProps = {}) {
     super(props);
+    if (this.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
+      throw new Error(`yamlOutputType (${JSON.stringify(this.yamlOutputType)}) must be YamlOutputType.FILE_PER_CHART: a StagedApp writes each rollout as its own tree of Kustomize directories and every other object into <chart id>${this.outputFileExtension}`);
+    }
     this.stateDirectory = path.resolve(props.stateDirectory ?? 'rollout-state');
-    this.readOnlyState = props.readOnlyState ?? process.env.CDK8S_STAGED_READ_ONLY_STATE === '1';
-    this.committedOutdir = path.resolve(props.committedOutdir ?? process.env.CDK8S_STAGED_COMMITTED_OUTDIR ?? this.outdir);
+    this.readOnlyState = props.readOnlyState ?? process.env[ENVIRONMENT.readOnlyState] === '1';
+    this.committedOutdir = path.resolve(props.committedOutdir ?? process.env[ENVIRONMENT.committedOutdir] ?? this.outdir);
   }
 
   /** Render every rollout tree in memory: rollout directory -> (relative file -> content). Writes nothing. */
@@ -92,6 +102,9 @@ export class StagedApp extends App {
       throw err;
     }
     const files: FileToWrite[] = this.chartManifests(rollouts);
+    if (this.recordConstructMetadata) {
+      files.push(this.constructMetadata());
+    }
     if (!this.readOnlyState) {
       files.push(...rollouts.map(r => ({ path: r.stateFile, content: stateJson(r.state) })));
     }
@@ -145,6 +158,17 @@ export class StagedApp extends App {
       const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
       return { source, apiObjects, tree: { directory, files: rendered.tree }, state, stateFile };
     });
+  }
+
+  /** `construct-metadata.json`, as cdk8s writes it: each object's name and construct path. */
+  private constructMetadata(): FileToWrite {
+    const resources: { [name: string]: { path: string } } = {};
+    for (const chart of this.charts) {
+      for (const o of apiObjectsBelow(chart)) {
+        resources[o.name] = { path: o.node.path };
+      }
+    }
+    return { path: path.join(path.resolve(this.outdir), 'construct-metadata.json'), content: JSON.stringify({ version: '1.0.0', resources }) };
   }
 
   private chartManifests(rollouts: RenderedRollout[]): FileToWrite[] {

@@ -1,9 +1,8 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkDuration, checkRepoPath } from './common';
 import * as flux from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
-import { StatefulApp } from '../constructs/stateful/stateful-app';
-import { DeploymentApp } from '../constructs/stateless/deployment-app';
+import { IStagedWorkload } from '../constructs/shared/staged-workload';
 import { checkDnsLabel, show } from '../core/validation';
 
 /** The kind of a Flux source. */
@@ -94,17 +93,25 @@ export interface FluxKustomizationProps {
    */
   readonly force?: boolean;
   /**
-   * The StatefulApp whose StatefulSet is a health check: Flux (kstatus) reports it ready once
-   * `observedGeneration` caught up, every pod is ready and `updatedReplicas >= replicas - partition`.
-   * @default - no StatefulSet health check from an app
+   * The app (a StatefulApp or a DeploymentApp) whose workloads are health checks: Flux (kstatus)
+   * reports a StatefulSet ready once `observedGeneration` caught up, every pod is ready and
+   * `updatedReplicas >= replicas - partition`, and each Deployment (both of a canary or of blue/green)
+   * once it has rolled out, so a stage is done when all are.
+   * @default - no health check from an app
    */
-  readonly app?: StatefulApp;
+  readonly workload?: IStagedWorkload;
   /**
-   * The DeploymentApp whose Deployments are health checks (both of a canary or of blue/green): Flux
-   * (kstatus) reports each ready once it has rolled out, so a stage is done when both have.
-   * @default - no Deployment health checks from an app
+   * The StatefulApp whose StatefulSet is a health check.
+   * @default - no StatefulSet health check from an app
+   * @deprecated use `workload`
    */
-  readonly deploymentApp?: DeploymentApp;
+  readonly app?: IStagedWorkload;
+  /**
+   * The DeploymentApp whose Deployments are health checks.
+   * @default - no Deployment health checks from an app
+   * @deprecated use `workload`
+   */
+  readonly deploymentApp?: IStagedWorkload;
   /**
    * More health checks.
    * @default - none
@@ -141,14 +148,9 @@ export class FluxKustomization extends Construct {
     }
 
     const checks: flux.KustomizationSpecHealthChecks[] = [];
-    if (props.app) {
-      const appNamespace = props.app.statefulSet.metadata.namespace ?? Chart.of(props.app).namespace ?? props.targetNamespace;
-      checks.push({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: props.app.name, namespace: appNamespace });
-    }
-    if (props.deploymentApp) {
-      for (const d of props.deploymentApp.deployments) {
-        const appNamespace = d.metadata.namespace ?? Chart.of(props.deploymentApp).namespace ?? props.targetNamespace;
-        checks.push({ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name!, namespace: appNamespace });
+    for (const workload of [props.workload, props.app, props.deploymentApp]) {
+      for (const w of workload?.workloads ?? []) {
+        checks.push({ apiVersion: w.apiVersion, kind: w.kind, name: w.name, namespace: w.namespace ?? props.targetNamespace });
       }
     }
     (props.healthChecks ?? []).forEach((h, i) => {

@@ -1,16 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
-import { Protocol } from './types';
+import { Protocol, ServicePort } from './types';
 import { checkInteger, checkOneOf, checkPortName, show } from '../../core/validation';
-
-/** A Service port as the constructs' props give it (StatefulApp's `ServicePort`, `DeploymentServicePort`). */
-export interface ServicePortInput {
-  readonly name?: string;
-  readonly port: number;
-  readonly targetPort?: number;
-  readonly targetPortName?: string;
-  readonly protocol?: Protocol;
-  readonly nodePort?: number;
-}
 
 /** What kind of Service the ports belong to. */
 export interface ServicePortRules {
@@ -25,7 +15,7 @@ export interface ServicePortRules {
  * number, same name, targetPort the name). Port names must be unique; a Service that is not headless
  * needs at least one port, and names on each when it has several.
  */
-export function renderServicePorts(given: ServicePortInput[] | undefined, containers: k8s.Container[], rules: ServicePortRules): k8s.ServicePort[] {
+export function renderServicePorts(given: ServicePort[] | undefined, containers: k8s.Container[], rules: ServicePortRules): k8s.ServicePort[] {
   const ports: k8s.ServicePort[] = given !== undefined
     ? given.map((p, i) => renderServicePort(i, p, rules))
     : containers.flatMap(c => (c.ports ?? []).filter(p => p.name !== undefined).map((p): k8s.ServicePort => ({
@@ -47,7 +37,7 @@ export function renderServicePorts(given: ServicePortInput[] | undefined, contai
   return ports;
 }
 
-function renderServicePort(i: number, p: ServicePortInput, rules: ServicePortRules): k8s.ServicePort {
+function renderServicePort(i: number, p: ServicePort, rules: ServicePortRules): k8s.ServicePort {
   if (rules.headless && (p.name === undefined || p.name === '')) {
     throw new Error(`service.ports[${i}].name (${show(p.name)}) must be set: the headless Service's ports are named (an IANA service name such as "web")`);
   }

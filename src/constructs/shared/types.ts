@@ -60,10 +60,14 @@ export interface PvcRetentionPolicy {
   readonly whenScaled?: PvcRetention;
 }
 
-/** A port of the headless Service. */
+/** A port of a Service: the headless Service of a StatefulApp, the Service of a DeploymentApp. */
 export interface ServicePort {
-  /** The port name (an IANA service name). Required: the Service's ports are always named. */
-  readonly name: string;
+  /**
+   * The port name (an IANA service name). A StatefulApp's headless Service names every port; a
+   * DeploymentApp's Service needs names when it has more than one port.
+   * @default - none (refused for a headless Service)
+   */
+  readonly name?: string;
   /** The port number. */
   readonly port: number;
   /**
@@ -81,6 +85,11 @@ export interface ServicePort {
    * @default Protocol.TCP
    */
   readonly protocol?: Protocol;
+  /**
+   * The node port (NodePort and LoadBalancer Services of a DeploymentApp).
+   * @default - allocated by the cluster
+   */
+  readonly nodePort?: number;
 }
 
 /** The headless Service bound to the StatefulSet by `serviceName`. */

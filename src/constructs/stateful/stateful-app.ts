@@ -1,22 +1,23 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkKruiseAgainstApp, isInPlace, KruiseOptions, reservedOrdinals, StatefulSetBackend } from './backend';
+import { isInPlace, KruiseOptions, StatefulSetBackend } from './backend';
+import { checkKruiseApp, kruisePreview, PodPreview, renderKruiseStatefulSet } from './kruise-statefulset';
 import {
   AccessMode, HeadlessServiceOptions, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
   VolumeClaimTemplate,
 } from '../shared/types';
 import { StatefulSetUpdateStrategy } from './update-strategy';
-import * as kruise from '../../imports/kruise-statefulset-apps.kruise.io';
 import { StagedSource } from '../shared/staged-source';
 import { StatefulSetLayout } from '../../core/kinds/statefulset';
-import { kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePreviewInput } from '../../core/kruise-preview';
-import { allOrdinals, HOLD_PARTITION, podNames } from '../../core/partition';
+import { allOrdinals, HOLD_PARTITION } from '../../core/partition';
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
-  checkDns1035Label, checkDnsLabel, checkRelativeDirectory, checkInteger, checkLabels, checkOneOf, checkQuantity, show,
+  checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkQuantity, show,
 } from '../../core/validation';
-import { podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
+import { PodParts, podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
+import { resolveRolloutOptions, ResolvedRolloutOptions, RolloutOptionsBase } from '../shared/rollout-options';
+import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
 import { renderServicePorts } from '../shared/service-ports';
 
 /**
@@ -27,34 +28,9 @@ import { renderServicePorts } from '../shared/service-ports';
 export const MAX_STATEFULSET_NAME = 52;
 
 /** A staged rollout of the StatefulApp. */
-export interface StatefulAppRolloutOptions {
+export interface StatefulAppRolloutOptions extends RolloutOptionsBase {
   /** The stages from hold to complete. */
   readonly plan: RolloutPlan;
-  /**
-   * Pin the active stage in code. Without a pin the active stage comes from the rollout state file, which
-   * `cdk8s-staged promote` moves forward; a new template starts at `hold`. With a pin the root selects
-   * this stage whatever the state says, and the CLI refuses to promote.
-   * @default - the stage recorded in the rollout state (`hold` for a new template)
-   */
-  readonly activeStage?: string;
-  /**
-   * Allow a new template while a rollout is between hold and complete. The pods already on the
-   * candidate move straight to the new template; the others stay on the stable revision.
-   * @default false - such a synth fails and names the pods on each revision
-   */
-  readonly allowSupersede?: boolean;
-  /**
-   * Allow a change of an immutable StatefulSet field (selector, serviceName, podManagementPolicy,
-   * volumeClaimTemplates). The API server rejects it: the StatefulSet must be deleted with
-   * `--cascade=orphan` (or replaced by Flux `force: true`) when the commit syncs; PLAN.md says so.
-   * @default false - such a synth fails with an error that says how to recreate
-   */
-  readonly allowRecreate?: boolean;
-  /**
-   * The rollout root, relative to the app's output directory.
-   * @default - the StatefulSet name
-   */
-  readonly directory?: string;
 }
 
 /** Props of `StatefulApp`. Only what is given is emitted, except the defaults documented here. */
@@ -134,7 +110,7 @@ export interface StatefulAppProps extends WorkloadPodProps {
  * derived from the construct path. The L1 objects emit exactly the fields set here, names as written, and
  * (their `toJson` maps only known fields) no unknown field can reach the output.
  */
-export class StatefulApp extends Construct {
+export class StatefulApp extends Construct implements IStagedWorkload {
   /** The StatefulSet name. */
   public readonly name: string;
   /** The headless Service name (`spec.serviceName`). */
@@ -158,180 +134,54 @@ export class StatefulApp extends Construct {
 
   /** The rollout directory below the output directory (such as `web` for `dist/web`), when there is a rollout. */
   public readonly rolloutDirectory?: string;
-  private readonly allowSupersede: boolean;
-  private readonly allowRecreate: boolean;
+  private readonly rollout?: ResolvedRolloutOptions;
   private readonly kruise?: KruiseOptions;
-  private readonly previewNotes: string[] = [];
+  private readonly previewNotes: string[];
 
   public constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
     const name = props.name ?? id;
-    checkDnsLabel('name', name);
-    if (name.length > MAX_STATEFULSET_NAME) {
-      throw new Error(`name (${show(name)}) has ${name.length} characters: a StatefulSet name must have at most ${MAX_STATEFULSET_NAME}, because the controller-revision-hash label "<name>-<hash>" of its pods must fit in 63`);
-    }
+    checkStatefulSetFields(name, props);
     const replicas = props.replicas ?? 1;
-    checkInteger('replicas', replicas, 0);
     const ordinalsStart = props.ordinalsStart ?? 0;
-    checkInteger('ordinalsStart', ordinalsStart, 0);
-    if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);
-    if (props.podManagementPolicy !== undefined) {
-      checkOneOf('podManagementPolicy', props.podManagementPolicy, Object.values(PodManagementPolicy));
-    }
     const claims = (props.volumeClaimTemplates ?? []).map((t, i) => renderClaim(`volumeClaimTemplates[${i}]`, t, name));
     const parts = renderPodParts(name, props, claims.map(c => c.metadata!.name!));
-    const { selectorLabels, podLabels, labels, containers } = parts;
-
-    // the headless Service
-    const serviceName = props.service?.name ?? name;
-    checkDns1035Label('service.name', serviceName);
-    const servicePorts = renderServicePorts(props.service?.ports, containers, { headless: true, nodePorts: false });
-    const serviceLabels = props.service?.labels ?? labels;
-    checkLabels('service.labels', serviceLabels);
-
-    // the update strategy, and the rollout that drives its partition
-    const strategy = props.updateStrategy;
-    let partition = strategy?.partition;
-    if (props.rollout) {
-      if (strategy?.type === 'OnDelete') {
-        throw new Error('updateStrategy (OnDelete) cannot carry a partition: a rollout plan needs updateStrategy RollingUpdate');
-      }
-      if (strategy?.partition !== undefined) {
-        throw new Error(`updateStrategy.rollingUpdate.partition (${strategy.partition}) cannot be set with a rollout plan: the plan sets the partition of every stage`);
-      }
-      if (!(props.rollout.plan instanceof RolloutPlan)) {
-        throw new Error(`rollout.plan (${show(props.rollout.plan)}) must be a RolloutPlan such as RolloutPlan.canary()`);
-      }
-      this.stages = props.rollout.plan.resolve(replicas, ordinalsStart);
-      this.pinnedStage = props.rollout.activeStage;
-      if (this.pinnedStage !== undefined && !this.stages.some(s => s.name === this.pinnedStage)) {
-        throw new Error(`rollout.activeStage (${show(this.pinnedStage)}) must be one of the plan's stages: ${this.stages.map(s => JSON.stringify(s.name)).join(', ')}`);
-      }
-      const directory = props.rollout.directory ?? name;
-      checkRelativeDirectory('rollout.directory', directory);
-      this.rolloutDirectory = directory;
-      partition = HOLD_PARTITION;
-    }
-
-    // the OpenKruise backend: its webhook's rules, and the pods each stage updates under its rules
-    const backend = props.backend ?? StatefulSetBackend.native();
-    const kruiseOptions = backend._kruise();
-    this.kruise = kruiseOptions;
-    const reserved = kruiseOptions ? reservedOrdinals(kruiseOptions) : [];
-    this.podOrdinals = kruiseOptions ? kruisePodOrdinals(replicas, ordinalsStart, reserved) : allOrdinals(replicas, ordinalsStart);
-    if (kruiseOptions) {
-      if (props.minReadySeconds !== undefined) {
-        throw new Error(`minReadySeconds (${props.minReadySeconds}) is not a field of the Advanced StatefulSet: use StatefulSetBackend.kruise({ minReadySeconds }) (rollingUpdate.minReadySeconds, 0 to 300)`);
-      }
-      checkKruiseAgainstApp(kruiseOptions, props.podManagementPolicy, strategy?.maxUnavailable);
-      if (strategy?.type === 'OnDelete' && (kruiseOptions.priority || kruiseOptions.podUpdatePolicy || kruiseOptions.paused !== undefined || kruiseOptions.minReadySeconds !== undefined)) {
-        throw new Error('updateStrategy (OnDelete) cannot carry Kruise rollingUpdate options (priority, podUpdatePolicy, paused, minReadySeconds): use RollingUpdate');
-      }
-      const templateLabels = { ...selectorLabels, ...podLabels };
-      const declared = new Map((kruiseOptions.previewPodLabels ?? []).map(p => [p.ordinal, p.labels]));
-      for (const ordinal of declared.keys()) {
-        if (!this.podOrdinals.includes(ordinal)) {
-          throw new Error(`kruise.previewPodLabels ordinal (${ordinal}) is not a pod of ${name}: the pods are ${this.podOrdinals.join(', ')}`);
-        }
-      }
-      const preview = (p: number): KruisePreviewInput => ({
-        replicas,
-        ordinalsStart,
-        reserved,
-        partition: p,
-        unordered: kruiseOptions.unorderedUpdate ?? kruiseOptions.priority !== undefined,
-        priority: kruiseOptions.priority?._spec(),
-        labelsOf: (o: number) => ({ ...templateLabels, ...(declared.get(o) ?? {}) }),
-      });
-      if (this.stages) {
-        this.stages = this.stages.map(st => ({ ...st, updatedOrdinals: kruiseUpdatedOrdinals(preview(st.partition)) }));
-        const order = podNames(name, kruiseUpdateOrder(preview(0)));
-        this.previewNotes.push(`OpenKruise Advanced StatefulSet: the partition is the number of pods kept on the old revision; pods update in the order ${order.join(', ')}` +
-          (kruiseOptions.priority ? ` (${kruiseOptions.priority._spec().weight ? 'weightPriority: higher summed weight first' : 'orderPriority'}, ties by descending ordinal${declared.size > 0 ? `; labels declared for the preview: ${[...declared.entries()].map(([o, l]) => `${name}-${o} ${Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',')}`).join('; ')}` : ''})` : ' (highest ordinal first)') +
-          (reserved.length > 0 ? `; reserved ordinals ${reserved.join(', ')} are skipped` : '') + '.');
-      }
-    }
-    const updateStrategy: k8s.StatefulSetUpdateStrategy | undefined = strategy === undefined && partition === undefined
-      ? undefined
-      : strategy?.type === 'OnDelete'
-        ? { type: 'OnDelete' }
-        : {
-          type: 'RollingUpdate',
-          rollingUpdate: (partition !== undefined || strategy?.maxUnavailable !== undefined)
-            ? { partition, maxUnavailable: strategy?.maxUnavailable && intOrString(strategy.maxUnavailable.toJson()) }
-            : undefined,
-        };
-
-    const retention = props.persistentVolumeClaimRetentionPolicy;
-    if (retention?.whenDeleted !== undefined) checkOneOf('persistentVolumeClaimRetentionPolicy.whenDeleted', retention.whenDeleted, Object.values(PvcRetention));
-    if (retention?.whenScaled !== undefined) checkOneOf('persistentVolumeClaimRetentionPolicy.whenScaled', retention.whenScaled, Object.values(PvcRetention));
 
     this.name = name;
-    this.serviceName = serviceName;
     this.replicas = replicas;
     this.ordinalsStart = ordinalsStart;
-    this.selectorLabels = { ...selectorLabels };
-    this.allowSupersede = props.rollout?.allowSupersede ?? false;
-    this.allowRecreate = props.rollout?.allowRecreate ?? false;
+    this.selectorLabels = { ...parts.selectorLabels };
+    this.service = headlessService(this, name, props.service, parts);
+    this.serviceName = this.service.name;
 
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: serviceName, labels: serviceLabels, annotations: props.service?.annotations },
-      spec: {
-        clusterIp: 'None',
-        publishNotReadyAddresses: props.service?.publishNotReadyAddresses,
-        selector: selectorLabels,
-        ports: servicePorts.length > 0 ? servicePorts : undefined,
-      },
-    });
+    // the rollout drives the partition; the Kruise backend decides which pods each partition updates
+    const rollout = props.rollout && checkRollout(name, props, replicas, ordinalsStart);
+    const kruiseOptions = (props.backend ?? StatefulSetBackend.native())._kruise();
+    if (kruiseOptions) checkKruiseApp(kruiseOptions, props.podManagementPolicy, props.updateStrategy, props.minReadySeconds);
+    const preview: PodPreview = kruiseOptions
+      ? kruisePreview(kruiseOptions, { name, replicas, ordinalsStart, templateLabels: { ...parts.selectorLabels, ...parts.podLabels }, stages: rollout?.stages })
+      : { podOrdinals: allOrdinals(replicas, ordinalsStart), stages: rollout?.stages, notes: [] };
+    this.podOrdinals = preview.podOrdinals;
+    this.stages = preview.stages;
+    this.previewNotes = preview.notes;
+    this.kruise = kruiseOptions;
+    this.rollout = rollout?.options;
+    this.rolloutDirectory = rollout?.options.directory;
+    this.pinnedStage = rollout?.options.pinnedStage;
 
+    // the StatefulSet
+    const retention = props.persistentVolumeClaimRetentionPolicy;
+    const updateStrategy = updateStrategyOf(props.updateStrategy, rollout ? HOLD_PARTITION : props.updateStrategy?.partition);
     // Kruise's in-place update needs this readiness gate (its webhook refuses the object without it)
     const template = podTemplate(props, parts, kruiseOptions && isInPlace(kruiseOptions.podUpdatePolicy) ? [{ conditionType: 'InPlaceUpdateReady' }] : undefined);
-    const metadata = { name, labels, annotations: props.annotations };
+    const metadata = { name, labels: parts.labels, annotations: props.annotations };
     const pvcRetention = retention && { whenDeleted: retention.whenDeleted, whenScaled: retention.whenScaled };
     const ordinals = props.ordinalsStart !== undefined ? { start: props.ordinalsStart } : undefined;
     // the fields both kinds share, in the same order
-    const common = { serviceName, replicas, selector: { matchLabels: selectorLabels }, podManagementPolicy: props.podManagementPolicy };
-    if (kruiseOptions) {
-      const rolling = updateStrategy?.rollingUpdate;
-      const kruiseRolling: kruise.StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate = {
-        partition: rolling?.partition,
-        maxUnavailable: strategy?.maxUnavailable && (strategy.maxUnavailable.isPercent
-          ? kruise.StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable.fromString(strategy.maxUnavailable.toString())
-          : kruise.StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable.fromNumber(strategy.maxUnavailable.value)),
-        minReadySeconds: kruiseOptions.minReadySeconds,
-        paused: kruiseOptions.paused,
-        podUpdatePolicy: kruiseOptions.podUpdatePolicy,
-        inPlaceUpdateStrategy: kruiseOptions.inPlaceGracePeriodSeconds !== undefined ? { gracePeriodSeconds: kruiseOptions.inPlaceGracePeriodSeconds } : undefined,
-        unorderedUpdate: (kruiseOptions.unorderedUpdate ?? kruiseOptions.priority !== undefined) ? {
-          priorityStrategy: kruiseOptions.priority && {
-            weightPriority: kruiseOptions.priority._spec().weight?.map(t => ({ weight: t.weight, matchSelector: { matchLabels: t.selector.matchLabels } })),
-            orderPriority: kruiseOptions.priority._spec().order?.map(k => ({ orderedKey: k })),
-          },
-        } : undefined,
-      };
-      const hasRolling = Object.values(kruiseRolling).some(v => v !== undefined);
-      this.statefulSet = new kruise.StatefulSetV1Beta1(this, 'Resource', {
-        metadata,
-        spec: {
-          ...common,
-          updateStrategy: updateStrategy === undefined && !hasRolling ? undefined : {
-            type: updateStrategy?.type ?? 'RollingUpdate',
-            rollingUpdate: hasRolling ? kruiseRolling : undefined,
-          },
-          persistentVolumeClaimRetentionPolicy: pvcRetention as kruise.StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy | undefined,
-          ordinals,
-          reserveOrdinals: kruiseOptions.reserveOrdinals?.map(r => (/^\d+$/.test(r)
-            ? kruise.StatefulSetV1Beta1SpecReserveOrdinals.fromNumber(Number(r))
-            : kruise.StatefulSetV1Beta1SpecReserveOrdinals.fromString(r))),
-          revisionHistoryLimit: props.revisionHistoryLimit,
-          // the CRD types the pod template and the claim templates loosely: serialize them with the typed
-          // Kubernetes mappers, which drop unknown fields
-          template: k8s.toJson_PodTemplateSpec(template),
-          volumeClaimTemplates: claims.length > 0 ? claims.map(c => k8s.toJson_KubePersistentVolumeClaimProps(c)) : undefined,
-        },
-      });
-    } else {
-      this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+    const common = { serviceName: this.serviceName, replicas, selector: { matchLabels: parts.selectorLabels }, podManagementPolicy: props.podManagementPolicy };
+    this.statefulSet = kruiseOptions
+      ? renderKruiseStatefulSet(this, kruiseOptions, { metadata, common, updateStrategy, strategy: props.updateStrategy, retention: pvcRetention, ordinals, revisionHistoryLimit: props.revisionHistoryLimit, template, claims })
+      : new k8s.KubeStatefulSet(this, 'Resource', {
         metadata,
         spec: {
           ...common,
@@ -344,13 +194,17 @@ export class StatefulApp extends Construct {
           volumeClaimTemplates: claims.length > 0 ? claims : undefined,
         },
       });
-    }
     this.node.defaultChild = this.statefulSet;
+  }
+
+  /** The StatefulSet, for the health checks of a GitOps agent (with its real apiVersion). */
+  public get workloads(): WorkloadReference[] {
+    return [{ apiVersion: this.statefulSet.apiVersion, kind: this.statefulSet.kind, name: this.name, namespace: this.statefulSet.metadata.namespace ?? Chart.of(this).namespace }];
   }
 
   /** @internal */
   public _stagedSource(): StagedSource | undefined {
-    if (this.stages === undefined || this.rolloutDirectory === undefined) {
+    if (this.stages === undefined || this.rollout === undefined) {
       return undefined;
     }
     const layout: StatefulSetLayout = {
@@ -366,11 +220,8 @@ export class StatefulApp extends Construct {
     return {
       owner: this,
       kind: this.kruise ? 'kruise-statefulset' : 'statefulset',
-      directory: this.rolloutDirectory,
       layout,
-      pinnedStage: this.pinnedStage,
-      allowSupersede: this.allowSupersede,
-      allowRecreate: this.allowRecreate,
+      ...this.rollout!,
     };
   }
 
@@ -413,4 +264,68 @@ function checkDnsSubdomainLoose(field: string, value: string): void {
 
 function intOrString(value: number | string): k8s.IntOrString {
   return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}
+
+/** The checks of the StatefulSet's own fields. */
+function checkStatefulSetFields(name: string, props: StatefulAppProps): void {
+  checkDnsLabel('name', name);
+  if (name.length > MAX_STATEFULSET_NAME) {
+    throw new Error(`name (${show(name)}) has ${name.length} characters: a StatefulSet name must have at most ${MAX_STATEFULSET_NAME}, because the controller-revision-hash label "<name>-<hash>" of its pods must fit in 63`);
+  }
+  checkInteger('replicas', props.replicas ?? 1, 0);
+  checkInteger('ordinalsStart', props.ordinalsStart ?? 0, 0);
+  if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);
+  if (props.podManagementPolicy !== undefined) {
+    checkOneOf('podManagementPolicy', props.podManagementPolicy, Object.values(PodManagementPolicy));
+  }
+  const retention = props.persistentVolumeClaimRetentionPolicy;
+  if (retention?.whenDeleted !== undefined) checkOneOf('persistentVolumeClaimRetentionPolicy.whenDeleted', retention.whenDeleted, Object.values(PvcRetention));
+  if (retention?.whenScaled !== undefined) checkOneOf('persistentVolumeClaimRetentionPolicy.whenScaled', retention.whenScaled, Object.values(PvcRetention));
+}
+
+/** The headless Service (`clusterIP: None`) that `serviceName` names. */
+function headlessService(scope: Construct, app: string, options: HeadlessServiceOptions | undefined, parts: PodParts): k8s.KubeService {
+  const name = options?.name ?? app;
+  checkDns1035Label('service.name', name);
+  const ports = renderServicePorts(options?.ports, parts.containers, { headless: true, nodePorts: false });
+  const labels = options?.labels ?? parts.labels;
+  checkLabels('service.labels', labels);
+  return new k8s.KubeService(scope, 'Service', {
+    metadata: { name, labels, annotations: options?.annotations },
+    spec: {
+      clusterIp: 'None',
+      publishNotReadyAddresses: options?.publishNotReadyAddresses,
+      selector: parts.selectorLabels,
+      ports: ports.length > 0 ? ports : undefined,
+    },
+  });
+}
+
+/** The rollout's stages against the replicas, and its options. */
+function checkRollout(name: string, props: StatefulAppProps, replicas: number, ordinalsStart: number): { stages: ResolvedStage[]; options: ResolvedRolloutOptions } {
+  const rollout = props.rollout!;
+  const strategy = props.updateStrategy;
+  if (strategy?.type === 'OnDelete') {
+    throw new Error('updateStrategy (OnDelete) cannot carry a partition: a rollout plan needs updateStrategy RollingUpdate');
+  }
+  if (strategy?.partition !== undefined) {
+    throw new Error(`updateStrategy.rollingUpdate.partition (${strategy.partition}) cannot be set with a rollout plan: the plan sets the partition of every stage`);
+  }
+  if (!(rollout.plan instanceof RolloutPlan)) {
+    throw new Error(`rollout.plan (${show(rollout.plan)}) must be a RolloutPlan such as RolloutPlan.canary()`);
+  }
+  const stages = rollout.plan.resolve(replicas, ordinalsStart);
+  return { stages, options: resolveRolloutOptions(rollout, stages.map(s => s.name), name) };
+}
+
+/** `spec.updateStrategy` of apps/v1 from the strategy in props and the partition. */
+function updateStrategyOf(strategy: StatefulSetUpdateStrategy | undefined, partition: number | undefined): k8s.StatefulSetUpdateStrategy | undefined {
+  if (strategy === undefined && partition === undefined) return undefined;
+  if (strategy?.type === 'OnDelete') return { type: 'OnDelete' };
+  return {
+    type: 'RollingUpdate',
+    rollingUpdate: (partition !== undefined || strategy?.maxUnavailable !== undefined)
+      ? { partition, maxUnavailable: strategy?.maxUnavailable && intOrString(strategy.maxUnavailable.toJson()) }
+      : undefined,
+  };
 }

@@ -6,11 +6,13 @@ import { DeploymentLayout, DeploymentRolloutLayout, labelledTemplate } from '../
 import { DeploymentStrategy } from './deployment-strategy';
 import { StagedSource } from '../shared/staged-source';
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
-import { Protocol } from '../shared/types';
+import { ServicePort } from '../shared/types';
 import {
-  checkDns1035Label, checkDnsLabel, checkRelativeDirectory, checkInteger, checkLabelKey, checkLabels, checkOneOf, show,
+  checkDns1035Label, checkDnsLabel, checkInteger, checkLabelKey, checkLabels, checkOneOf, show,
 } from '../../core/validation';
-import { podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
+import { PodParts, podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
+import { resolveRolloutOptions, ResolvedRolloutOptions, RolloutOptionsBase } from '../shared/rollout-options';
+import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
 import { renderServicePorts } from '../shared/service-ports';
 
 /** The type of a Service. */
@@ -23,36 +25,11 @@ export enum ServiceType {
   LOAD_BALANCER = 'LoadBalancer',
 }
 
-/** A port of the Service in front of a Deployment. */
-export interface DeploymentServicePort {
-  /** The port the Service listens on. */
-  readonly port: number;
-  /**
-   * The port name (an IANA service name). Required when the Service has more than one port.
-   * @default - none (allowed for a single port)
-   */
-  readonly name?: string;
-  /**
-   * The container port the traffic goes to.
-   * @default - the same as `port`
-   */
-  readonly targetPort?: number;
-  /**
-   * The name of a container port to target instead of a number.
-   * @default - `targetPort`
-   */
-  readonly targetPortName?: string;
-  /**
-   * The protocol.
-   * @default Protocol.TCP
-   */
-  readonly protocol?: Protocol;
-  /**
-   * The node port (NodePort and LoadBalancer Services).
-   * @default - allocated by the cluster
-   */
-  readonly nodePort?: number;
-}
+/**
+ * A port of the Service in front of a Deployment.
+ * @deprecated use `ServicePort`, the one Service port type of both constructs
+ */
+export interface DeploymentServicePort extends ServicePort {}
 
 /** The Service in front of the Deployment(s). */
 export interface DeploymentServiceOptions {
@@ -71,7 +48,7 @@ export interface DeploymentServiceOptions {
    * The ports.
    * @default - one port for each named container port: same number, same name, targetPort the name
    */
-  readonly ports?: DeploymentServicePort[];
+  readonly ports?: ServicePort[];
   /**
    * Labels of the Service.
    * @default - the app's `labels`
@@ -126,41 +103,44 @@ export interface BlueGreenRolloutOptions {
   readonly previewServiceType?: ServiceType;
 }
 
-/** A staged rollout of a DeploymentApp: exactly one of `canary` and `blueGreen`. */
-export interface DeploymentRolloutOptions {
+/** How a DeploymentApp rolls out: a canary or blue/green. */
+export class DeploymentRolloutStrategy {
+  /** A canary: stages set the replica split between a stable and a canary Deployment. */
+  public static canary(options: CanaryRolloutOptions = {}): DeploymentRolloutStrategy {
+    return new DeploymentRolloutStrategy(options, undefined);
+  }
+
+  /** Blue/green: stages hold, preview, switch, cleanup. */
+  public static blueGreen(options: BlueGreenRolloutOptions = {}): DeploymentRolloutStrategy {
+    return new DeploymentRolloutStrategy(undefined, options);
+  }
+
+  private constructor(
+    /** The canary's options, for a canary. */
+    public readonly canaryOptions: CanaryRolloutOptions | undefined,
+    /** The blue/green options, for blue/green. */
+    public readonly blueGreenOptions: BlueGreenRolloutOptions | undefined) {}
+}
+
+/** A staged rollout of a DeploymentApp. */
+export interface DeploymentRolloutOptions extends RolloutOptionsBase {
   /**
-   * A canary: stages set the replica split between a stable and a canary Deployment.
-   * @default - no canary (then `blueGreen` must be set)
+   * A canary or blue/green.
+   * @default - from the deprecated `canary` or `blueGreen`, one of which must then be set
+   */
+  readonly strategy?: DeploymentRolloutStrategy;
+  /**
+   * A canary.
+   * @default - no canary
+   * @deprecated use `strategy: DeploymentRolloutStrategy.canary({...})`
    */
   readonly canary?: CanaryRolloutOptions;
   /**
-   * Blue/green: stages hold, preview, switch, cleanup.
-   * @default - no blue/green (then `canary` must be set)
+   * Blue/green.
+   * @default - no blue/green
+   * @deprecated use `strategy: DeploymentRolloutStrategy.blueGreen({...})`
    */
   readonly blueGreen?: BlueGreenRolloutOptions;
-  /**
-   * Pin the active stage in code.
-   * @default - the stage recorded in the rollout state (the last stage on the first synth, `hold` for a
-   * new template)
-   */
-  readonly activeStage?: string;
-  /**
-   * Allow a new template while a rollout is between hold and its last stage: the candidate pods roll
-   * straight to it.
-   * @default false - such a synth fails and says which pods run which revision
-   */
-  readonly allowSupersede?: boolean;
-  /**
-   * Allow a change of a Deployment's selector, which the API server refuses: the Deployment must be
-   * deleted (or replaced by Argo CD `Replace=true` / Flux `force: true`) when the commit syncs.
-   * @default false - such a synth fails and says how to recreate
-   */
-  readonly allowRecreate?: boolean;
-  /**
-   * The rollout root, relative to the app's output directory.
-   * @default - the app name
-   */
-  readonly directory?: string;
 }
 
 /** Props of `DeploymentApp`. Only what is given is emitted, except the defaults documented here. */
@@ -218,8 +198,14 @@ const DEFAULT_PROGRESS_DEADLINE = 600;
  *
  * Built on the typed L1 objects (`k8s.KubeDeployment`, `k8s.KubeService`), like `StatefulApp`: only the
  * fields set here are emitted, names as written, no injected resources or probes.
+ *
+ * With a rollout, the rollout owns `spec.replicas` and `spec.template` of both Deployments and, for
+ * blue/green, the colour in both Services' selectors: each stage sets them. The candidate template is
+ * read from the rendered `primary` Deployment (without the track or colour label), so an escape hatch
+ * such as `primary.addJsonPatch(...)` on its template becomes part of the candidate and reaches both
+ * Deployments; a patch of another field of an object stays in `base/` as written.
  */
-export class DeploymentApp extends Construct {
+export class DeploymentApp extends Construct implements IStagedWorkload {
   /** The app name. */
   public readonly name: string;
   /** The number of pods. */
@@ -230,6 +216,21 @@ export class DeploymentApp extends Construct {
   public readonly service: k8s.KubeService;
   /** The Deployments: one without a rollout; [stable, canary] or [blue, green] with one. */
   public readonly deployments: k8s.KubeDeployment[];
+  /**
+   * The Deployment named after the app: the only one without a rollout, the stable one of a canary, the
+   * blue one of blue/green. The candidate template is read from it.
+   */
+  public readonly primary: k8s.KubeDeployment;
+  /**
+   * The canary Deployment of a canary rollout.
+   * @default - none: not a canary
+   */
+  public readonly canary?: k8s.KubeDeployment;
+  /**
+   * The green Deployment of a blue/green rollout (`primary` is the blue one).
+   * @default - none: not blue/green
+   */
+  public readonly green?: k8s.KubeDeployment;
   /**
    * The preview Service (blue/green).
    * @default - none
@@ -250,127 +251,44 @@ export class DeploymentApp extends Construct {
 
   private readonly layout?: DeploymentLayout;
   private readonly canaryPlan?: ResolvedStage[];
-  private readonly template: k8s.PodTemplateSpec;
-  private readonly allowSupersede: boolean;
-  private readonly allowRecreate: boolean;
+  private readonly rollout?: ResolvedRolloutOptions;
 
   public constructor(scope: Construct, id: string, props: DeploymentAppProps) {
     super(scope, id);
     const name = props.name ?? id;
-    checkDnsLabel('name', name);
     const replicas = props.replicas ?? 1;
-    checkInteger('replicas', replicas, 0);
-    if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);
-    if (props.progressDeadlineSeconds !== undefined) checkInteger('progressDeadlineSeconds', props.progressDeadlineSeconds, 1);
-    const deadline = props.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE;
-    if (deadline <= (props.minReadySeconds ?? 0)) {
-      const which = props.progressDeadlineSeconds === undefined ? `${DEFAULT_PROGRESS_DEADLINE}, the Kubernetes default` : String(deadline);
-      throw new Error(`progressDeadlineSeconds (${which}) must be greater than minReadySeconds (${props.minReadySeconds}): a pod must be able to become available before the deadline`);
-    }
-    if (props.strategy !== undefined && !(props.strategy instanceof DeploymentStrategy)) {
-      throw new Error(`strategy (${show(props.strategy)}) must be DeploymentStrategy.rollingUpdate({...}) or DeploymentStrategy.recreate()`);
-    }
+    checkDeploymentFields(name, props);
     const parts = renderPodParts(name, props);
-    const { selectorLabels, labels, containers } = parts;
-
-    // the Service
     const serviceName = props.service?.name ?? name;
     checkDns1035Label('service.name', serviceName);
-    const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
-    checkOneOf('service.type', serviceType, Object.values(ServiceType));
-    const ports = renderServicePorts(props.service?.ports, containers, { headless: false, nodePorts: serviceType !== ServiceType.CLUSTER_IP });
-    const serviceLabels = props.service?.labels ?? labels;
-    checkLabels('service.labels', serviceLabels);
 
-    // the rollout
-    const rollout = props.rollout;
-    let layout: DeploymentLayout | undefined;
-    let previewName: string | undefined;
-    let previewType = ServiceType.CLUSTER_IP;
-    if (rollout) {
-      if ((rollout.canary === undefined) === (rollout.blueGreen === undefined)) {
-        throw new Error(`rollout (${rollout.canary && rollout.blueGreen ? 'canary and blueGreen' : 'neither canary nor blueGreen'}) must set exactly one of canary and blueGreen`);
-      }
-      const directory = rollout.directory ?? name;
-      checkRelativeDirectory('rollout.directory', directory);
-      this.rolloutDirectory = directory;
-      const fenceposts = props.strategy?.type === 'Recreate' ? null : (props.strategy ?? DeploymentStrategy.rollingUpdate()).resolve(replicas);
-      if (rollout.canary) {
-        const label = rollout.canary.trackLabel ?? 'track';
-        checkLabelKey('rollout.canary.trackLabel', label);
-        checkNotSelector('rollout.canary.trackLabel', label, selectorLabels, props.podLabels);
-        const canaryName = rollout.canary.canaryName ?? `${name}-canary`;
-        if (rollout.canary.canaryName === undefined && canaryName.length > 63) {
-          throw new Error(`name (${show(name)}) has ${name.length} characters: the canary Deployment "<name>-canary" must be a DNS-1123 label of at most 63 characters, so the name may have at most 56 (or set rollout.canary.canaryName)`);
-        }
-        checkDnsLabel('rollout.canary.canaryName', canaryName);
-        if (canaryName === name) {
-          throw new Error(`rollout.canary.canaryName (${show(canaryName)}) must differ from the stable Deployment's name`);
-        }
-        const plan = rollout.canary.plan ?? RolloutPlan.canary();
-        if (!(plan instanceof RolloutPlan)) {
-          throw new Error(`rollout.canary.plan (${show(plan)}) must be a RolloutPlan such as RolloutPlan.canary()`);
-        }
-        this.canaryPlan = plan.resolve(replicas);
-        layout = { style: 'canary', replicas, label, deployments: [name, canaryName], labelValues: ['stable', 'canary'], service: serviceName, previewService: null, fenceposts };
-        this.stageNames = this.canaryPlan.map(s => s.name);
-      } else {
-        const bg = rollout.blueGreen!;
-        const label = bg.colorLabel ?? 'color';
-        checkLabelKey('rollout.blueGreen.colorLabel', label);
-        checkNotSelector('rollout.blueGreen.colorLabel', label, selectorLabels, props.podLabels);
-        previewName = bg.previewServiceName ?? `${serviceName}-preview`;
-        checkDns1035Label('rollout.blueGreen.previewServiceName', previewName);
-        if (previewName === serviceName) {
-          throw new Error(`rollout.blueGreen.previewServiceName (${show(previewName)}) must differ from the Service name`);
-        }
-        previewType = bg.previewServiceType ?? ServiceType.CLUSTER_IP;
-        checkOneOf('rollout.blueGreen.previewServiceType', previewType, Object.values(ServiceType));
-        const colours = [`${name}-blue`, `${name}-green`];
-        if (colours[1].length > 63) {
-          throw new Error(`name (${show(name)}) has ${name.length} characters: blue/green names its Deployments "<name>-blue" and "<name>-green", DNS-1123 labels of at most 63 characters, so the name may have at most 57`);
-        }
-        layout = { style: 'blueGreen', replicas, label, deployments: colours, labelValues: ['blue', 'green'], service: serviceName, previewService: previewName, fenceposts };
-        this.stageNames = BLUE_GREEN_STEPS.map(s => s.name);
-      }
-      this.pinnedStage = rollout.activeStage;
-      if (this.pinnedStage !== undefined && !this.stageNames.includes(this.pinnedStage)) {
-        throw new Error(`rollout.activeStage (${show(this.pinnedStage)}) must be one of the plan's stages: ${this.stageNames.map(s => JSON.stringify(s)).join(', ')}`);
-      }
-    } else {
-      this.stageNames = [];
-    }
-
+    const rollout = props.rollout && layoutOf(name, props, parts, serviceName);
+    const layout = rollout?.layout;
     this.name = name;
     this.replicas = replicas;
-    this.selectorLabels = { ...selectorLabels };
+    this.selectorLabels = { ...parts.selectorLabels };
     this.layout = layout;
-    this.allowSupersede = rollout?.allowSupersede ?? false;
-    this.allowRecreate = rollout?.allowRecreate ?? false;
-    this.template = podTemplate(props, parts);
+    this.canaryPlan = rollout?.canaryPlan;
+    this.stageNames = rollout?.stageNames ?? [];
+    this.rollout = rollout && resolveRolloutOptions(props.rollout!, this.stageNames, name);
+    this.rolloutDirectory = this.rollout?.directory;
+    this.pinnedStage = this.rollout?.pinnedStage;
 
-    const serviceSelector = layout?.style === 'blueGreen' ? { ...selectorLabels, [layout.label]: 'blue' } : selectorLabels;
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: serviceName, labels: serviceLabels, annotations: props.service?.annotations },
-      spec: { type: serviceType === ServiceType.CLUSTER_IP && props.service?.type === undefined ? undefined : serviceType, selector: serviceSelector, ports },
-    });
-    if (layout?.style === 'blueGreen') {
-      this.previewService = new k8s.KubeService(this, 'PreviewService', {
-        metadata: { name: previewName!, labels: serviceLabels },
-        spec: { type: previewType === ServiceType.CLUSTER_IP ? undefined : previewType, selector: { ...selectorLabels, [layout.label]: 'green' }, ports: ports.map(p => ({ ...p, nodePort: undefined })) },
-      });
-    }
+    const services = renderServices(this, props, parts, serviceName, layout, rollout?.preview);
+    this.service = services.service;
+    this.previewService = services.preview;
 
     // Each Deployment as the first synth has it: the candidate template, with the track or colour label,
     // every replica on the first one. StagedApp replaces templates and replicas from the rollout state.
+    const template = podTemplate(props, parts);
     const deployment = (idx: number, id2: string, depName: string, labelValue?: string) => {
-      const sel = layout && labelValue !== undefined ? { ...selectorLabels, [layout.label]: labelValue } : selectorLabels;
+      const sel = layout && labelValue !== undefined ? { ...parts.selectorLabels, [layout.label]: labelValue } : parts.selectorLabels;
       return new k8s.KubeDeployment(this, id2, {
-        metadata: { name: depName, labels: layout && labelValue !== undefined ? { ...labels, [layout.label]: labelValue } : labels, annotations: props.annotations },
+        metadata: { name: depName, labels: layout && labelValue !== undefined ? { ...parts.labels, [layout.label]: labelValue } : parts.labels, annotations: props.annotations },
         spec: {
           replicas: idx === 0 ? replicas : 0,
           selector: { matchLabels: sel },
-          template: layout && labelValue !== undefined ? labelledTemplate(this.template, layout.label, labelValue) : this.template,
+          template: layout && labelValue !== undefined ? labelledTemplate(template, layout.label, labelValue) : template,
           strategy: props.strategy && strategyOf(props.strategy),
           minReadySeconds: props.minReadySeconds,
           progressDeadlineSeconds: props.progressDeadlineSeconds,
@@ -379,30 +297,35 @@ export class DeploymentApp extends Construct {
       });
     };
     this.deployments = layout
-      ? layout.deployments.map((d, i) => deployment(i, i === 0 ? 'Resource' : (layout!.style === 'canary' ? 'Canary' : 'Green'), d, layout!.labelValues[i]))
+      ? layout.deployments.map((d, i) => deployment(i, i === 0 ? 'Resource' : (layout.style === 'canary' ? 'Canary' : 'Green'), d, layout.labelValues[i]))
       : [deployment(0, 'Resource', name)];
-    this.node.defaultChild = this.deployments[0];
+    this.primary = this.deployments[0];
+    this.canary = layout?.style === 'canary' ? this.deployments[1] : undefined;
+    this.green = layout?.style === 'blueGreen' ? this.deployments[1] : undefined;
+    this.node.defaultChild = this.primary;
+  }
+
+  /** The Deployments, for the health checks of a GitOps agent. */
+  public get workloads(): WorkloadReference[] {
+    return this.deployments.map(d => ({ apiVersion: d.apiVersion, kind: d.kind, name: d.name, namespace: d.metadata.namespace ?? Chart.of(this).namespace }));
   }
 
   /** @internal */
   public _stagedSource(): StagedSource | undefined {
-    if (this.layout === undefined || this.rolloutDirectory === undefined) {
+    if (this.layout === undefined || this.rollout === undefined) {
       return undefined;
     }
     const layout: DeploymentRolloutLayout = {
       app: this.name,
-      namespace: this.deployments[0].metadata.namespace ?? Chart.of(this).namespace,
+      namespace: this.primary.metadata.namespace ?? Chart.of(this).namespace,
       layout: this.layout,
       canaryPlan: this.canaryPlan,
     };
     return {
       owner: this,
       kind: this.layout.style === 'canary' ? 'deployment-canary' : 'deployment-blue-green',
-      directory: this.rolloutDirectory,
       layout,
-      pinnedStage: this.pinnedStage,
-      allowSupersede: this.allowSupersede,
-      allowRecreate: this.allowRecreate,
+      ...this.rollout,
     };
   }
 
@@ -410,6 +333,99 @@ export class DeploymentApp extends Construct {
   public toJson(): any[] {
     return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
   }
+}
+
+/** The checks of the Deployment's own fields. */
+function checkDeploymentFields(name: string, props: DeploymentAppProps): void {
+  checkDnsLabel('name', name);
+  checkInteger('replicas', props.replicas ?? 1, 0);
+  if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);
+  if (props.progressDeadlineSeconds !== undefined) checkInteger('progressDeadlineSeconds', props.progressDeadlineSeconds, 1);
+  const deadline = props.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE;
+  if (deadline <= (props.minReadySeconds ?? 0)) {
+    const which = props.progressDeadlineSeconds === undefined ? `${DEFAULT_PROGRESS_DEADLINE}, the Kubernetes default` : String(deadline);
+    throw new Error(`progressDeadlineSeconds (${which}) must be greater than minReadySeconds (${props.minReadySeconds}): a pod must be able to become available before the deadline`);
+  }
+  if (props.strategy !== undefined && !(props.strategy instanceof DeploymentStrategy)) {
+    throw new Error(`strategy (${show(props.strategy)}) must be DeploymentStrategy.rollingUpdate({...}) or DeploymentStrategy.recreate()`);
+  }
+}
+
+/** The rollout's strategy: `strategy`, or one of the deprecated `canary` and `blueGreen`. */
+function rolloutStrategy(rollout: DeploymentRolloutOptions): DeploymentRolloutStrategy {
+  const given = [rollout.strategy, rollout.canary, rollout.blueGreen].filter(x => x !== undefined).length;
+  if (given !== 1) {
+    const names = [rollout.strategy && 'strategy', rollout.canary && 'canary', rollout.blueGreen && 'blueGreen'].filter(x => x).join(' and ');
+    throw new Error(`rollout (${given === 0 ? 'neither strategy, canary nor blueGreen' : names}) must set exactly one of strategy (DeploymentRolloutStrategy.canary() or .blueGreen()), or the deprecated canary or blueGreen`);
+  }
+  if (rollout.strategy !== undefined && !(rollout.strategy instanceof DeploymentRolloutStrategy)) {
+    throw new Error(`rollout.strategy (${show(rollout.strategy)}) must be DeploymentRolloutStrategy.canary({...}) or DeploymentRolloutStrategy.blueGreen({...})`);
+  }
+  return rollout.strategy ?? (rollout.canary ? DeploymentRolloutStrategy.canary(rollout.canary) : DeploymentRolloutStrategy.blueGreen(rollout.blueGreen));
+}
+
+/** The layout of the rollout: which Deployments and Services, with which labels, and the canary's plan. */
+function layoutOf(name: string, props: DeploymentAppProps, parts: PodParts, serviceName: string) {
+  const strategy = rolloutStrategy(props.rollout!);
+  const replicas = props.replicas ?? 1;
+  const fenceposts = props.strategy?.type === 'Recreate' ? null : (props.strategy ?? DeploymentStrategy.rollingUpdate()).resolve(replicas);
+  const canary = strategy.canaryOptions;
+  if (canary) {
+    const label = canary.trackLabel ?? 'track';
+    checkLabelKey('rollout.canary.trackLabel', label);
+    checkNotSelector('rollout.canary.trackLabel', label, parts.selectorLabels, props.podLabels);
+    const canaryName = canary.canaryName ?? `${name}-canary`;
+    if (canary.canaryName === undefined && canaryName.length > 63) {
+      throw new Error(`name (${show(name)}) has ${name.length} characters: the canary Deployment "<name>-canary" must be a DNS-1123 label of at most 63 characters, so the name may have at most 56 (or set rollout.canary.canaryName)`);
+    }
+    checkDnsLabel('rollout.canary.canaryName', canaryName);
+    if (canaryName === name) {
+      throw new Error(`rollout.canary.canaryName (${show(canaryName)}) must differ from the stable Deployment's name`);
+    }
+    const plan = canary.plan ?? RolloutPlan.canary();
+    if (!(plan instanceof RolloutPlan)) {
+      throw new Error(`rollout.canary.plan (${show(plan)}) must be a RolloutPlan such as RolloutPlan.canary()`);
+    }
+    const canaryPlan = plan.resolve(replicas);
+    const layout: DeploymentLayout = { style: 'canary', replicas, label, deployments: [name, canaryName], labelValues: ['stable', 'canary'], service: serviceName, previewService: null, fenceposts };
+    return { layout, canaryPlan, stageNames: canaryPlan.map(s => s.name), preview: undefined };
+  }
+  const bg = strategy.blueGreenOptions!;
+  const label = bg.colorLabel ?? 'color';
+  checkLabelKey('rollout.blueGreen.colorLabel', label);
+  checkNotSelector('rollout.blueGreen.colorLabel', label, parts.selectorLabels, props.podLabels);
+  const previewName = bg.previewServiceName ?? `${serviceName}-preview`;
+  checkDns1035Label('rollout.blueGreen.previewServiceName', previewName);
+  if (previewName === serviceName) {
+    throw new Error(`rollout.blueGreen.previewServiceName (${show(previewName)}) must differ from the Service name`);
+  }
+  const previewType = bg.previewServiceType ?? ServiceType.CLUSTER_IP;
+  checkOneOf('rollout.blueGreen.previewServiceType', previewType, Object.values(ServiceType));
+  const colours = [`${name}-blue`, `${name}-green`];
+  if (colours[1].length > 63) {
+    throw new Error(`name (${show(name)}) has ${name.length} characters: blue/green names its Deployments "<name>-blue" and "<name>-green", DNS-1123 labels of at most 63 characters, so the name may have at most 57`);
+  }
+  const layout: DeploymentLayout = { style: 'blueGreen', replicas, label, deployments: colours, labelValues: ['blue', 'green'], service: serviceName, previewService: previewName, fenceposts };
+  return { layout, canaryPlan: undefined, stageNames: BLUE_GREEN_STEPS.map(s => s.name), preview: { name: previewName, type: previewType } };
+}
+
+/** The Service (and the preview Service of blue/green, on the other colour). */
+function renderServices(scope: Construct, props: DeploymentAppProps, parts: PodParts, serviceName: string, layout: DeploymentLayout | undefined, preview: { name: string; type: ServiceType } | undefined) {
+  const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
+  checkOneOf('service.type', serviceType, Object.values(ServiceType));
+  const ports = renderServicePorts(props.service?.ports, parts.containers, { headless: false, nodePorts: serviceType !== ServiceType.CLUSTER_IP });
+  const labels = props.service?.labels ?? parts.labels;
+  checkLabels('service.labels', labels);
+  const selector = layout?.style === 'blueGreen' ? { ...parts.selectorLabels, [layout.label]: 'blue' } : parts.selectorLabels;
+  const service = new k8s.KubeService(scope, 'Service', {
+    metadata: { name: serviceName, labels, annotations: props.service?.annotations },
+    spec: { type: serviceType === ServiceType.CLUSTER_IP && props.service?.type === undefined ? undefined : serviceType, selector, ports },
+  });
+  const previewService = layout && preview ? new k8s.KubeService(scope, 'PreviewService', {
+    metadata: { name: preview.name, labels },
+    spec: { type: preview.type === ServiceType.CLUSTER_IP ? undefined : preview.type, selector: { ...parts.selectorLabels, [layout.label]: 'green' }, ports: ports.map(p => ({ ...p, nodePort: undefined })) },
+  }) : undefined;
+  return { service, preview: previewService };
 }
 
 function strategyOf(s: DeploymentStrategy): k8s.DeploymentStrategy {

@@ -1,0 +1,49 @@
+import { checkRelativeDirectory, show } from '../../core/validation';
+
+/** The rollout options every construct with a staged rollout shares. */
+export interface RolloutOptionsBase {
+  /**
+   * Pin the active stage in code. Without a pin the active stage comes from the rollout state file, which
+   * `cdk8s-staged promote` moves forward; a new template starts at `hold`. With a pin the root selects
+   * this stage whatever the state says, and the CLI refuses to promote.
+   * @default - the stage recorded in the rollout state (`hold` for a new template)
+   */
+  readonly activeStage?: string;
+  /**
+   * Allow a new template while a rollout is between hold and its last stage: the pods already on the
+   * candidate move straight to the new template; the others stay on the stable revision.
+   * @default false - such a synth fails and names the pods on each revision
+   */
+  readonly allowSupersede?: boolean;
+  /**
+   * Allow a change of a field the API server refuses to change (a selector; for a StatefulSet also
+   * serviceName, podManagementPolicy, volumeClaimTemplates): the workload must be recreated when the
+   * commit syncs; PLAN.md says how.
+   * @default false - such a synth fails with an error that says how to recreate
+   */
+  readonly allowRecreate?: boolean;
+  /**
+   * The rollout root, relative to the app's output directory.
+   * @default - the app name
+   */
+  readonly directory?: string;
+}
+
+/** The checked rollout options. */
+export interface ResolvedRolloutOptions {
+  readonly directory: string;
+  readonly pinnedStage?: string;
+  readonly allowSupersede: boolean;
+  readonly allowRecreate: boolean;
+}
+
+/** Check the shared rollout options against the plan's stage names. */
+export function resolveRolloutOptions(options: RolloutOptionsBase, stageNames: string[], app: string): ResolvedRolloutOptions {
+  const pinned = options.activeStage;
+  if (pinned !== undefined && !stageNames.includes(pinned)) {
+    throw new Error(`rollout.activeStage (${show(pinned)}) must be one of the plan's stages: ${stageNames.map(s => JSON.stringify(s)).join(', ')}`);
+  }
+  const directory = options.directory ?? app;
+  checkRelativeDirectory('rollout.directory', directory);
+  return { directory, pinnedStage: pinned, allowSupersede: options.allowSupersede ?? false, allowRecreate: options.allowRecreate ?? false };
+}
