@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { PlanDocumentBase, podList, RolloutKind } from '../core/kinds/kind';
+import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
+import { podList } from '../core/pods';
 import { abortNote, orRefuse, promotionNote } from '../core/messages';
 import { otherColor, RevisionSummary, RolloutState } from '../core/state';
 import { abortTransition, CommittedRollout, promoteTransition } from '../core/state-machine';

@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import { StagedSource, isStagedSourceProvider } from '../constructs/shared/staged-source';
 import { kindById } from '../core/kinds/registry';
 import { RolloutState } from '../core/state';
-import { synthState } from '../core/synth';
+import { synthState } from '../core/kinds/synth';
 import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from '../io/atomic-write';
 import { listFiles } from '../io/read-files';
 import { readStateFile, stateFilePath } from '../io/state-store';
@@ -70,12 +70,15 @@ export class StagedApp extends App {
   public readonly stateDirectory: string;
   private readonly readOnlyState: boolean;
   private readonly committedOutdir: string;
+  /** `recordConstructMetadata` (App keeps its own copy private). */
+  private readonly recordMetadata: boolean;
 
   public constructor(props: StagedAppProps = {}) {
     super(props);
     if (this.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
       throw new Error(`yamlOutputType (${JSON.stringify(this.yamlOutputType)}) must be YamlOutputType.FILE_PER_CHART: a StagedApp writes each rollout as its own tree of Kustomize directories and every other object into <chart id>${this.outputFileExtension}`);
     }
+    this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
     this.stateDirectory = path.resolve(props.stateDirectory ?? 'rollout-state');
     this.readOnlyState = props.readOnlyState ?? process.env[ENVIRONMENT.readOnlyState] === '1';
     this.committedOutdir = path.resolve(props.committedOutdir ?? process.env[ENVIRONMENT.committedOutdir] ?? this.outdir);
@@ -102,7 +105,7 @@ export class StagedApp extends App {
       throw err;
     }
     const files: FileToWrite[] = this.chartManifests(rollouts);
-    if (this.recordConstructMetadata) {
+    if (this.recordMetadata) {
       files.push(this.constructMetadata());
     }
     if (!this.readOnlyState) {

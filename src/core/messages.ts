@@ -1,4 +1,4 @@
-import { KindProse, PodSet, podCount, podList, PromotionDetail } from './kinds/kind';
+import { PodSet, podCount, podList } from './pods';
 import { describeImages } from './revision';
 import { RevisionSummary } from './state';
 import { Refusal, SynthEvent } from './state-machine';
@@ -7,6 +7,29 @@ import { Refusal, SynthEvent } from './state-machine';
  * The only place where the results of the state machine become prose: the notes that PLAN.md, plan.json
  * and the state file carry, and the text of a refusal. Pure.
  */
+
+/** The sentences of a kind that the messages module puts into notes and errors. */
+export interface KindProse {
+  /** `StatefulSet` or `Deployment`. */
+  readonly workload: string;
+  /** What the API server (or a webhook) answers to a change of an immutable field. */
+  readonly rejection: string;
+  /** How to recreate the workload, completing "set rollout.allowRecreate, then ...". */
+  readonly recreate: string;
+  /** The same for PLAN.md, completing "Before this commit syncs, ...". */
+  readonly recreateNote: string;
+  /** How an abort takes the candidate pods back, completing "The template is back at the stable revision R and ...". */
+  rollback(pods: string[]): string;
+  /** The note of the first synth. */
+  readonly firstNote: string;
+  /** What promoting backwards would do, appended to "promote only moves forward". */
+  readonly backwards: string;
+}
+
+/** What a promotion changes. */
+export type PromotionDetail =
+  | { readonly type: 'partition'; readonly fromPartition: number; readonly toPartition: number; readonly moves: string[] }
+  | { readonly type: 'replicas'; readonly changes: string[] };
 
 /** The error of a refused transition. Its message is the text a person reads; `refusal` is the data. */
 export class RefusedError extends Error {

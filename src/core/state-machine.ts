@@ -1,4 +1,4 @@
-import { PodSet, podList, StagePods } from './kinds/kind';
+import { PodSet, podList, StagePods } from './pods';
 import { canonicalJson } from './revision';
 import { AbortRecord, Color, ImmutableFields, NextState, otherColor, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf } from './state';
 

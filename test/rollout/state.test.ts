@@ -3,7 +3,7 @@ import { KRUISE_STATEFULSET } from '../../src/core/kinds/kruise-statefulset';
 import { NATIVE_STATEFULSET } from '../../src/core/kinds/statefulset';
 import { templateRevision } from '../../src/core/revision';
 import { NextState, RolloutState } from '../../src/core/state';
-import { synthState } from '../../src/core/synth';
+import { synthState } from '../../src/core/kinds/synth';
 
 const plan = RolloutPlan.fromStages([{ name: 'canary', size: StageSize.pods(1) }, { name: 'half', size: StageSize.pods(2) }]);
 const stages = plan.resolve(4);

@@ -1,4 +1,6 @@
-import { converged, GateVerdict, KindId, KindProse, malformed, PlanDocumentBase, PlanSection, RolloutKind, StagePods, waiting } from './kind';
+import { converged, GateVerdict, KindId, malformed, PlanDocumentBase, PlanSection, RolloutKind, waiting } from './kind';
+import { KindProse } from '../messages';
+import { StagePods } from '../pods';
 import { BadField, checkActiveStage, checkCandidate, checkStateFileField, checkStrings, isStageDirectory } from './plan-checks';
 import { Fenceposts } from '../fenceposts';
 import { HOLD_PARTITION } from '../partition';

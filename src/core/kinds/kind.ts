@@ -1,3 +1,5 @@
+import { KindProse, PromotionDetail } from '../messages';
+import { PodSet, StagePods } from '../pods';
 import { StagePatch } from '../stage-patch';
 import { Color, ImmutableFields, RevisionSummary, RolloutState } from '../state';
 
@@ -116,26 +118,6 @@ export interface PlanDocumentBase {
   readonly stages: ReadonlyArray<{ readonly index: number; readonly name: string; readonly directory: string }>;
 }
 
-/**
- * Pods on one revision: by name (a StatefulSet's pods are addressed one by one) or by count per
- * Deployment.
- */
-export type PodSet =
-  | { readonly names: string[] }
-  | { readonly replicas: ReadonlyArray<{ readonly deployment: string; readonly count: number }> };
-
-/** One stage as the state machine sees it: which pods run which revision once it has converged. */
-export interface StagePods {
-  readonly name: string;
-  readonly candidate: PodSet;
-  readonly stable: PodSet;
-  /**
-   * The stage's partition.
-   * @default - none: the kind has no partition
-   */
-  readonly partition?: number;
-}
-
 /** One stage as the CLI shows it. */
 export interface StageView {
   readonly index: number;
@@ -156,11 +138,6 @@ export interface StageView {
   readonly candidateTraffic?: number;
 }
 
-/** What a promotion changes. */
-export type PromotionDetail =
-  | { readonly type: 'partition'; readonly fromPartition: number; readonly toPartition: number; readonly moves: string[] }
-  | { readonly type: 'replicas'; readonly changes: string[] };
-
 /** The verdict of a gate. */
 export interface GateVerdict {
   /** True when the active stage has converged. */
@@ -169,24 +146,6 @@ export interface GateVerdict {
   readonly exitCode: number;
   /** Why, in a sentence: "2 of 3 pods updated". */
   readonly reason: string;
-}
-
-/** The sentences of a kind that the messages module puts into notes and errors. */
-export interface KindProse {
-  /** `StatefulSet` or `Deployment`. */
-  readonly workload: string;
-  /** What the API server (or a webhook) answers to a change of an immutable field. */
-  readonly rejection: string;
-  /** How to recreate the workload, completing "set rollout.allowRecreate, then ...". */
-  readonly recreate: string;
-  /** The same for PLAN.md, completing "Before this commit syncs, ...". */
-  readonly recreateNote: string;
-  /** How an abort takes the candidate pods back, completing "The template is back at the stable revision R and ...". */
-  rollback(pods: string[]): string;
-  /** The note of the first synth. */
-  readonly firstNote: string;
-  /** What promoting backwards would do, appended to "promote only moves forward". */
-  readonly backwards: string;
 }
 
 /** The kind's part of PLAN.md, which `render/plan-markdown` puts around the common parts. */
@@ -216,18 +175,6 @@ export function waiting(reason: string): GateVerdict {
 /** Make a gate verdict: converged. */
 export function converged(reason: string): GateVerdict {
   return { converged: true, exitCode: 0, reason };
-}
-
-/** How many pods a pod set holds. */
-export function podCount(pods: PodSet): number {
-  return 'names' in pods ? pods.names.length : pods.replicas.reduce((n, r) => n + r.count, 0);
-}
-
-/** How a reader names the pods: `web-2, web-3`, or `2 pods of kubia-canary`. */
-export function podList(pods: PodSet): string[] {
-  return 'names' in pods
-    ? pods.names
-    : pods.replicas.filter(r => r.count > 0).map(r => `${r.count} ${r.count === 1 ? 'pod' : 'pods'} of ${r.deployment}`);
 }
 
 /** The names of the stages of a plan document, for messages. */

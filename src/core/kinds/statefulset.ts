@@ -1,4 +1,5 @@
-import { converged, KindId, malformed, PlanDocumentBase, PlanSection, RolloutKind, StagePods, StageView, waiting } from './kind';
+import { converged, KindId, malformed, PlanDocumentBase, PlanSection, RolloutKind, StageView, waiting } from './kind';
+import { StagePods } from '../pods';
 import { BadField, checkActiveStage, checkCandidate, checkCounts, checkStateFileField, checkStrings, isStageDirectory } from './plan-checks';
 import { podNames } from '../partition';
 import { ResolvedStage } from '../plan';

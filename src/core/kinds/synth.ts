@@ -1,7 +1,7 @@
-import { RolloutKind } from './kinds/kind';
-import { orRefuse, synthNotes } from './messages';
-import { NextState, RolloutState } from './state';
-import { synthTransition } from './state-machine';
+import { RolloutKind } from './kind';
+import { orRefuse, synthNotes } from '../messages';
+import { NextState, RolloutState } from '../state';
+import { synthTransition } from '../state-machine';
 
 /** What a synth of one rollout starts from: the construct's decisions and its rendered objects. */
 export interface SynthRequest<L extends { readonly app: string }> {
