@@ -3,12 +3,14 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { podList } from '../core/pods';
+import { hasOwn } from '../core/validation';
 import { abortNote, orRefuse, promotionNote } from '../core/messages';
 import { otherColor, RevisionSummary, RolloutState } from '../core/state';
 import { abortTransition, CommittedRollout, promoteTransition } from '../core/state-machine';
 import { FileToWrite, writeAtomically } from '../io/atomic-write';
 import { renderFromCode } from '../io/code-check';
 import { readFiles } from '../io/read-files';
+import { isInside, repositoryRoot } from '../io/repository';
 import { readStateFile } from '../io/state-store';
 import { parseActiveDirectory } from '../model/kustomization';
 import { parsePlanFile } from '../model/plan-file';
@@ -146,6 +148,10 @@ export class RolloutDirectory {
       throw new Error(`${rootFile} selects ${JSON.stringify(selected ?? null)} but plan.json says the active stage is ${JSON.stringify(plan.activeStage)} (${active.directory}): the tree was edited by hand; restore it from git or run cdk8s synth`);
     }
     const stateFile = path.resolve(dir, plan.stateFile);
+    const root = repositoryRoot(dir);
+    if (root !== undefined && !isInside(root, stateFile)) {
+      throw new Error(`${planFile} field stateFile (${JSON.stringify(plan.stateFile)}) leaves the repository ${root}: the rollout state lives beside cdk8s.yaml; run cdk8s synth to rewrite it`);
+    }
     const state = readStateFile(stateFile);
     if (!state) {
       throw new Error(`the rollout state ${stateFile} named by plan.json stateFile (${JSON.stringify(plan.stateFile)}) does not exist: restore it from git or run cdk8s synth`);
@@ -288,7 +294,7 @@ export class RolloutDirectory {
   /** The objects of the committed base, in the order of base/kustomization.yaml. */
   private baseObjects(): any[] {
     const resources: unknown = parse(this.files['base/kustomization.yaml'] ?? '')?.resources;
-    if (!Array.isArray(resources) || resources.some(r => typeof r !== 'string' || this.files[`base/${r}`] === undefined)) {
+    if (!Array.isArray(resources) || resources.some(r => typeof r !== 'string' || !/^[a-z0-9][-a-z0-9.]*\.yaml$/.test(r) || !hasOwn(this.files, `base/${r}`))) {
       throw new Error(`${path.join(this.directory, 'base/kustomization.yaml')} does not list the base objects: restore the tree from git or run cdk8s synth`);
     }
     return resources.map(r => parse(this.files[`base/${r}`]));

@@ -5,6 +5,7 @@ import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { StagedSource, isStagedSourceProvider } from '../constructs/shared/staged-source';
 import { kindById } from '../core/kinds/registry';
+import { checkEmittedObjects } from '../core/object-checks';
 import { RolloutState } from '../core/state';
 import { synthState } from '../core/kinds/synth';
 import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from '../io/atomic-write';
@@ -72,6 +73,8 @@ export class StagedApp extends App {
   private readonly committedOutdir: string;
   /** `recordConstructMetadata` (App keeps its own copy private). */
   private readonly recordMetadata: boolean;
+  /** Each ApiObject's JSON, rendered once per synth. */
+  private rendered = new Map<ApiObject, any>();
 
   public constructor(props: StagedAppProps = {}) {
     super(props);
@@ -143,6 +146,10 @@ export class StagedApp extends App {
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
+    // every object rendered once: checked across the app, then written into a tree or a chart manifest
+    const all = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    this.rendered = new Map(all.map(o => [o, o.toJson()]));
+    checkEmittedObjects(all.map(o => ({ json: this.rendered.get(o), path: o.node.path })));
     const sources = this.node.findAll().filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
       .filter((s): s is StagedSource => s !== undefined);
@@ -151,7 +158,7 @@ export class StagedApp extends App {
 
     return sources.map(source => {
       const apiObjects = apiObjectsBelow(source.owner);
-      const objects = apiObjects.map(o => o.toJson());
+      const objects = apiObjects.map(o => this.rendered.get(o));
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
       const previous = readStateFile(stateFile);
       const relativeState = path.relative(path.join(this.committedOutdir, source.directory), stateFile).split(path.sep).join('/');
@@ -182,7 +189,7 @@ export class StagedApp extends App {
       if (objects.length > 0) {
         out.push({
           path: path.join(path.resolve(this.outdir), `${chart.node.id}${this.outputFileExtension}`),
-          content: toYamlDocuments(objects.map(o => o.toJson())),
+          content: toYamlDocuments(objects.map(o => this.rendered.get(o))),
         });
       }
     }

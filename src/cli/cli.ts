@@ -1,14 +1,17 @@
-import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { RolloutDirectory } from '../app/rollout-directory';
 import { describeImages } from '../core/revision';
+import { MAX_LIVE_BYTES } from '../core/limits';
+import { hasOwn } from '../core/validation';
+import { readLimited } from '../io/read-limited';
+import { decodeLiveStatus } from '../model/live-status';
 
 /** Where the CLI reads and writes; injected in tests. */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** The whole standard input (for `--live -`). */
-  readStdin(): string;
+  /** The whole standard input (for `--live -`), at most MAX_LIVE_BYTES. */
+  readStdin(): string | Buffer;
 }
 
 const USAGE: { [command: string]: string } = {
@@ -78,7 +81,7 @@ class UsageError extends Error {}
 /** Run the command line; returns the exit code. Never throws. */
 export function runCli(argv: string[], io: CliIo): number {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : '';
-  if (command !== '' && !(command in USAGE)) {
+  if (command !== '' && !hasOwn(USAGE, command)) {
     io.stderr(`cdk8s-staged: unknown command ${JSON.stringify(command)}\n\n${USAGE['']}`);
     return 2;
   }
@@ -174,11 +177,14 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
       if (typeof values.live !== 'string') {
         throw new UsageError(`gate needs --live FILE or --live - (standard input)\n\n${USAGE.gate}`);
       }
+      const what = `--live (${JSON.stringify(values.live)})`;
       let text: string;
       try {
-        text = values.live === '-' ? io.readStdin() : fs.readFileSync(values.live, 'utf-8');
+        const bytes = values.live === '-' ? io.readStdin() : readLimited(values.live, MAX_LIVE_BYTES, what);
+        text = typeof bytes === 'string' ? bytes : decodeLiveStatus(bytes, what);
       } catch (e) {
-        throw new UsageError(`--live (${JSON.stringify(values.live)}) cannot be read: ${(e as Error).message}`);
+        const message = (e as Error).message;
+        throw new UsageError(message.startsWith(what) ? message : `${what} cannot be read: ${message}`);
       }
       const verdict = dir.gate(text);
       if (json) {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import * as fs from 'fs';
 import { runCli } from './cli';
+import { MAX_LIVE_BYTES } from '../core/limits';
+import { readLimited } from '../io/read-limited';
 
 process.exitCode = runCli(process.argv.slice(2), {
   stdout: text => process.stdout.write(text),
   stderr: text => process.stderr.write(text),
-  readStdin: () => fs.readFileSync(0, 'utf-8'),
+  readStdin: () => readLimited(0, MAX_LIVE_BYTES, '--live ("-")'),
 });

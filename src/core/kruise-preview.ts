@@ -14,6 +14,8 @@
  *   value, higher first; ties keep the descending ordinal.
  */
 
+import { own } from './validation';
+
 /** A label selector of a weight term: matchLabels and matchExpressions. */
 export interface SelectorSpec {
   readonly matchLabels?: { [key: string]: string };
@@ -51,7 +53,7 @@ export function kruisePodOrdinals(replicas: number, ordinalsStart: number, reser
 /** Whether a selector matches labels, as metav1.LabelSelectorAsSelector does. */
 export function selectorMatches(selector: SelectorSpec, labels: { [key: string]: string }): boolean {
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
+    if (own(labels, k) !== v) return false;
   }
   for (const e of selector.matchExpressions ?? []) {
     const has = Object.prototype.hasOwnProperty.call(labels, e.key);

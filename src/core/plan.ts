@@ -1,3 +1,4 @@
+import { MAX_PLAN_STEPS, MAX_REPLICAS, MAX_STAGES } from './limits';
 import { HOLD_PARTITION, partitionForUpdated, updatedOrdinals } from './partition';
 import { StageSize } from './stage-size';
 import { checkDnsLabel, checkInteger, show } from './validation';
@@ -95,6 +96,9 @@ export class RolloutPlan {
     if (!Array.isArray(stages) || stages.length === 0) {
       throw new Error(`stages (${show(stages)}) must list at least one stage between hold and complete; use RolloutPlan.staged() for hold then complete`);
     }
+    if (stages.length > MAX_STAGES) {
+      throw new Error(`stages (${stages.length} stages) must list at most ${MAX_STAGES} stages between hold and complete`);
+    }
     const copy = stages.map(s => ({ name: s.name, size: s.size }));
     for (const [i, stage] of copy.entries()) {
       checkDnsLabel(`stages[${i}].name`, stage.name);
@@ -135,6 +139,12 @@ export class RolloutPlan {
     }
     const start = options.start ?? StageSize.pods(1);
     return new RolloutPlan((replicas) => {
+      // the steps from start to every pod, known before any is taken: a factor near 1 would take millions
+      const target = start.isPercent ? 100 : replicas;
+      const steps = start.value > 0 && target > start.value ? Math.ceil(Math.log(target / start.value) / Math.log(options.factor)) : 0;
+      if (steps > MAX_PLAN_STEPS) {
+        throw new Error(`factor (${show(options.factor)}) grows too slowly: ${steps} steps from ${start.toString()} to every pod of ${replicas}, more than ${MAX_PLAN_STEPS}; use a larger factor (a plan has at most ${MAX_STAGES} stages between hold and complete)`);
+      }
       const out: StageDefinition[] = [];
       for (let value = start.value; ; value *= options.factor) {
         const size = start.isPercent
@@ -161,7 +171,7 @@ export class RolloutPlan {
    * @param ordinalsStart `spec.ordinals.start`
    */
   public resolve(replicas: number, ordinalsStart: number = 0): ResolvedStage[] {
-    checkInteger('replicas', replicas, 0);
+    checkInteger('replicas', replicas, 0, MAX_REPLICAS);
     checkInteger('ordinals.start', ordinalsStart, 0);
     const middle = this.generate(replicas).map(s => ({ name: s.name, size: s.size, pods: s.size.resolve(replicas) }));
     const wanted = [
@@ -173,6 +183,9 @@ export class RolloutPlan {
       ? wanted.filter((s, i) => i === 0 || i === wanted.length - 1 || (s.pods > wanted[i - 1].pods && s.pods < replicas))
       : wanted;
 
+    if (kept.length > MAX_STAGES + 2) {
+      throw new Error(`the plan (${this.kind}) has ${kept.length - 2} stages between hold and complete at ${replicas} replicas: at most ${MAX_STAGES} are allowed; use larger steps`);
+    }
     const seen = new Map<string, number>();
     for (const [i, stage] of kept.entries()) {
       const before = seen.get(stage.name);

@@ -32,9 +32,7 @@ export function describeImages(images: { [container: string]: string }): string 
 /** Container name -> image of a pod template, containers then init containers. */
 export function templateImages(template: any): { [container: string]: string } {
   const spec = template?.spec ?? {};
-  const out: { [container: string]: string } = {};
-  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-    out[c.name] = c.image;
-  }
-  return out;
+  const list = [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])];
+  // own properties even for a container named `__proto__`
+  return Object.fromEntries(list.map((c: any) => [String(c?.name), c?.image]));
 }

@@ -1,5 +1,6 @@
 import { PodSet, podList, StagePods } from './pods';
 import { canonicalJson } from './revision';
+import { own } from './validation';
 import { AbortRecord, Color, ImmutableFields, NextState, otherColor, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf } from './state';
 
 /**
@@ -101,7 +102,7 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
 
   const events: SynthEvent[] = [];
   const fields = [...new Set([...Object.keys(input.immutable), ...Object.keys(prev.immutable)])];
-  const changed = fields.filter(k => canonicalJson(input.immutable[k] ?? null) !== canonicalJson(prev.immutable[k] ?? null));
+  const changed = fields.filter(k => canonicalJson(own(input.immutable, k) ?? null) !== canonicalJson(own(prev.immutable, k) ?? null));
   if (changed.length > 0) {
     if (!input.allowRecreate) {
       return refuse({ type: 'immutable-changed', fields: changed });

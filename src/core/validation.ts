@@ -1,10 +1,12 @@
 /**
  * Input checks shared by the constructs. Each throws a plain `Error` whose message names the field,
- * shows the value and says what is allowed: `replicas (-1) must be an integer >= 0`.
+ * shows the value and says what is allowed: `replicas (-1) must be an integer between 0 and 10000`.
  *
  * The rules mirror the Kubernetes API server's (k8s.io/apimachinery/pkg/util/validation) so that a bad
  * value fails at synth, not when Argo CD or Flux applies the manifest.
  */
+
+import { MAX_SHOWN_CHARACTERS } from './limits';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -15,15 +17,34 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** resource.Quantity: a signed decimal number with an optional binary, decimal or exponent suffix */
 const QUANTITY = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 
-/** Show a value in an error message the way a reader expects it. */
+/**
+ * Show a value in an error message the way a reader expects it: strings quoted, `Infinity`, `NaN` and
+ * `undefined` as such (JSON would say null), and a long value cut, with its length told.
+ */
 export function show(value: unknown): string {
-  if (typeof value === 'string') {
-    return JSON.stringify(value);
+  let text: string;
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    text = String(value);
+  } else if (value === undefined || typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
+    text = typeof value === 'function' ? 'a function' : String(value);
+  } else {
+    try {
+      text = JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) ?? String(value);
+    } catch {
+      text = String(value);
+    }
   }
-  if (value === undefined) {
-    return 'undefined';
-  }
-  return JSON.stringify(value) ?? String(value);
+  return text.length > MAX_SHOWN_CHARACTERS ? `${text.slice(0, MAX_SHOWN_CHARACTERS)}... (${text.length} characters)` : text;
+}
+
+/** True when `key` is the object's own property: never an inherited one such as `constructor`. */
+export function hasOwn(obj: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+/** The object's own value at `key`, or undefined (never an inherited `constructor` or `toString`). */
+export function own<T>(obj: { readonly [key: string]: T }, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
 /** A DNS-1123 label: lowercase alphanumerics and '-', at most 63 characters. */
@@ -58,6 +79,9 @@ export function checkPortName(field: string, value: string): void {
 
 /** A label key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
 export function checkLabelKey(field: string, key: string): void {
+  if (key === 'constructor') {
+    throw new Error(`${field} key ("constructor") is a valid label key that cdk8s cannot render: its resolver takes a plain object's "constructor" for its type and fails; choose another key, such as "app.kubernetes.io/constructor"`);
+  }
   const slash = key.indexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
@@ -77,11 +101,10 @@ export function checkLabels(field: string, labels: { [key: string]: string }): v
   }
 }
 
-/** An integer within [min, max]. */
+/** An integer within [min, max] (the message always states both bounds). */
 export function checkInteger(field: string, value: number, min: number, max: number = 2147483647): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === 2147483647 ? `>= ${min}` : `between ${min} and ${max}`;
-    throw new Error(`${field} (${show(value)}) must be an integer ${range}`);
+    throw new Error(`${field} (${show(value)}) must be an integer between ${min} and ${max}`);
   }
 }
 

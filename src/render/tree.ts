@@ -3,11 +3,20 @@ import { baseKustomization, patchesKustomization, rootKustomization } from './ku
 import { planMarkdown } from './plan-markdown';
 import { toYaml } from './yaml';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
+import { show } from '../core/validation';
 import { planJson } from '../model/plan-file';
 
 /** The file name of an object in `base/`: `<kind>-<name>.yaml`, lowercase. */
 export function objectFileName(obj: any): string {
-  return `${String(obj.kind).toLowerCase()}-${obj.metadata?.name}.yaml`;
+  const kind = obj?.kind;
+  const name = obj?.metadata?.name;
+  if (typeof kind !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(kind)) {
+    throw new Error(`object kind (${show(kind)}) cannot name a file in base/: a kind is letters and digits, starting with a letter`);
+  }
+  if (typeof name !== 'string' || name.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
+    throw new Error(`object ${kind} metadata.name (${show(name)}) cannot name a file in base/: a name is a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253)`);
+  }
+  return `${kind.toLowerCase()}-${name}.yaml`;
 }
 
 /**

@@ -29,7 +29,7 @@ describe('gate verdicts on recorded status documents', () => {
     ['hold-ready.json', myapp, 0, 'stage hold converged: hold: no pod updates, 3 of 3 ready'],
     ['malformed-not-json.json', nginx, 2, 'the live status is not JSON (Unexpected end of JSON input): pass the output of `kubectl get statefulset nginx-statefulset -o json`'],
     ['malformed-list.json', nginx, 2, 'the live status is a List: pass one object, `kubectl get statefulset nginx-statefulset -o json`'],
-    ['malformed-replicas.json', nginx, 2, 'the live object spec.replicas ("5") must be an integer'],
+    ['malformed-replicas.json', nginx, 2, 'the live object spec.replicas ("5") must be an integer >= 0'],
     ['hold-ready.json', nginx, 2, 'the live object metadata.name ("myapp") must be "nginx-statefulset", the app of this plan'],
   ])('%s against %s: exit %d', (file, dir, exitCode, reason) => {
     const text = fs.readFileSync(path.join(fixtures, file), 'utf-8');

@@ -109,9 +109,9 @@ describe('RolloutPlan.resolve', () => {
   });
 
   test('stage directories are zero-padded to the widest index', () => {
-    const stages = RolloutPlan.linear({ step: StageSize.pods(1) }).resolve(120);
+    const stages = RolloutPlan.linear({ step: StageSize.pods(1) }).resolve(100);
     expect(stages[0].directory).toBe('stages/000-hold');
-    expect(stages[120].directory).toBe('stages/120-complete');
+    expect(stages[100].directory).toBe('stages/100-complete');
   });
 
   test('every stage of many plans follows the controller rule', () => {
@@ -165,7 +165,7 @@ describe('bad plans', () => {
     ['fails an exponential factor of 1', () => RolloutPlan.exponential({ factor: 1 }),
       'factor (1) must be a number greater than 1'],
     ['fails negative replicas', () => RolloutPlan.canary().resolve(-1),
-      'replicas (-1) must be an integer >= 0'],
+      'replicas (-1) must be an integer between 0 and 10000'],
   ])('%s', (_name, fn, message) => {
     expect(fn).toThrow(new Error(message));
   });

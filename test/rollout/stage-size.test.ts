@@ -37,7 +37,7 @@ describe('StageSize', () => {
     ['fails "150%"', () => StageSize.parse('150%'), 'stage size (150%) must be a percentage greater than 0 and at most 100, with at most two decimals'],
     ['fails "1.234%"', () => StageSize.parse('1.234%'), 'stage size ("1.234%") must be a whole number of pods such as "2" or a percentage such as "25%"'],
     ['fails percent(12.345)', () => StageSize.percent(12.345), 'stage size (12.345%) must be a percentage greater than 0 and at most 100, with at most two decimals'],
-    ['fails percent(NaN)', () => StageSize.percent(NaN), 'stage size (null%) must be a percentage greater than 0 and at most 100, with at most two decimals'],
+    ['fails percent(NaN)', () => StageSize.percent(NaN), 'stage size (NaN%) must be a percentage greater than 0 and at most 100, with at most two decimals'],
     ['fails pods(0)', () => StageSize.pods(0), 'stage size (0) must be a whole number of pods >= 1'],
     ['fails pods(1.5)', () => StageSize.pods(1.5), 'stage size (1.5) must be a whole number of pods >= 1'],
   ])('%s', (_name, fn, message) => {

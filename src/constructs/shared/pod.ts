@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { ContainerProps, renderContainer } from './container';
-import { checkDnsLabel, checkInteger, checkLabels, show } from '../../core/validation';
+import { checkDnsLabel, checkInteger, checkLabels, hasOwn, show } from '../../core/validation';
 
 /** The pod template and labels of a workload (StatefulApp, DeploymentApp). Only what is given is emitted. */
 export interface WorkloadPodProps {
@@ -103,7 +103,7 @@ export function renderPodParts(name: string, props: WorkloadPodProps, extraVolum
   const podLabels = props.podLabels ?? {};
   checkLabels('podLabels', podLabels);
   for (const [key, value] of Object.entries(podLabels)) {
-    if (key in selectorLabels && selectorLabels[key] !== value) {
+    if (hasOwn(selectorLabels, key) && selectorLabels[key] !== value) {
       throw new Error(`podLabels[${show(key)}] (${show(value)}) does not match the selector label ${key}=${show(selectorLabels[key])}: the selector must match the template labels`);
     }
   }

@@ -1,6 +1,7 @@
 import { PodManagementPolicy } from '../shared/types';
 import { PercentOrAbsolute } from '../shared/percent-or-absolute';
 import { expandReserved, PrioritySpec } from '../../core/kruise-preview';
+import { MAX_RESERVED_ORDINALS } from '../../core/limits';
 import { checkInteger, checkLabelKey, checkLabels, show } from '../../core/validation';
 
 /** `rollingUpdate.podUpdatePolicy` of an Advanced StatefulSet. */
@@ -139,11 +140,17 @@ export class StatefulSetBackend {
     if (options.inPlaceGracePeriodSeconds !== undefined && !isInPlace(options.podUpdatePolicy)) {
       throw new Error(`kruise.inPlaceGracePeriodSeconds (${options.inPlaceGracePeriodSeconds}) needs podUpdatePolicy InPlaceIfPossible or InPlaceOnly (got ${show(options.podUpdatePolicy ?? 'ReCreate')})`);
     }
+    let reserved = 0;
     (options.reserveOrdinals ?? []).forEach((r, i) => {
-      const range = typeof r === 'string' ? /^(\d+)-(\d+)$/.exec(r) : null;
-      const ok = typeof r === 'string' && (/^\d+$/.test(r) || (range !== null && Number(range[1]) <= Number(range[2])));
+      const range = typeof r === 'string' ? /^(\d{1,10})-(\d{1,10})$/.exec(r) : null;
+      const ok = typeof r === 'string' && ((/^\d{1,10}$/.test(r) && Number(r) <= 2147483647) ||
+        (range !== null && Number(range[1]) <= Number(range[2]) && Number(range[2]) <= 2147483647));
       if (!ok) {
-        throw new Error(`kruise.reserveOrdinals[${i}] (${show(r)}) must be an ordinal such as "3" or a range "a-b" with a <= b`);
+        throw new Error(`kruise.reserveOrdinals[${i}] (${show(r)}) must be an ordinal such as "3" or a range "a-b" with a <= b, at most 2147483647`);
+      }
+      reserved += range ? Number(range[2]) - Number(range[1]) + 1 : 1;
+      if (reserved > MAX_RESERVED_ORDINALS) {
+        throw new Error(`kruise.reserveOrdinals (${show(options.reserveOrdinals)}) reserves more than ${MAX_RESERVED_ORDINALS} ordinals`);
       }
     });
     (options.previewPodLabels ?? []).forEach((p, i) => {

@@ -10,6 +10,7 @@ import {
 import { StatefulSetUpdateStrategy } from './update-strategy';
 import { StagedSource } from '../shared/staged-source';
 import { StatefulSetLayout } from '../../core/kinds/statefulset';
+import { MAX_REPLICAS } from '../../core/limits';
 import { allOrdinals, HOLD_PARTITION } from '../../core/partition';
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
@@ -272,7 +273,7 @@ function checkStatefulSetFields(name: string, props: StatefulAppProps): void {
   if (name.length > MAX_STATEFULSET_NAME) {
     throw new Error(`name (${show(name)}) has ${name.length} characters: a StatefulSet name must have at most ${MAX_STATEFULSET_NAME}, because the controller-revision-hash label "<name>-<hash>" of its pods must fit in 63`);
   }
-  checkInteger('replicas', props.replicas ?? 1, 0);
+  checkInteger('replicas', props.replicas ?? 1, 0, MAX_REPLICAS);
   checkInteger('ordinalsStart', props.ordinalsStart ?? 0, 0);
   if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);
   if (props.podManagementPolicy !== undefined) {

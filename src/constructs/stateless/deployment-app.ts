@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { MAX_REPLICAS } from '../../core/limits';
 import { BLUE_GREEN_STEPS } from '../../core/kinds/deployment-blue-green';
 import { DeploymentLayout, DeploymentRolloutLayout, labelledTemplate } from '../../core/kinds/deployment';
 import { DeploymentStrategy } from './deployment-strategy';
@@ -8,7 +9,7 @@ import { StagedSource } from '../shared/staged-source';
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import { ServicePort } from '../shared/types';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkLabelKey, checkLabels, checkOneOf, show,
+  checkDns1035Label, checkDnsLabel, checkInteger, checkLabelKey, checkLabels, checkOneOf, hasOwn, show,
 } from '../../core/validation';
 import { PodParts, podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
 import { resolveRolloutOptions, ResolvedRolloutOptions, RolloutOptionsBase } from '../shared/rollout-options';
@@ -338,7 +339,7 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
 /** The checks of the Deployment's own fields. */
 function checkDeploymentFields(name: string, props: DeploymentAppProps): void {
   checkDnsLabel('name', name);
-  checkInteger('replicas', props.replicas ?? 1, 0);
+  checkInteger('replicas', props.replicas ?? 1, 0, MAX_REPLICAS);
   if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);
   if (props.progressDeadlineSeconds !== undefined) checkInteger('progressDeadlineSeconds', props.progressDeadlineSeconds, 1);
   const deadline = props.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE;
@@ -438,7 +439,7 @@ function strategyOf(s: DeploymentStrategy): k8s.DeploymentStrategy {
 }
 
 function checkNotSelector(field: string, label: string, selector: { [k: string]: string }, podLabels?: { [k: string]: string }): void {
-  if (label in selector || (podLabels !== undefined && label in podLabels)) {
+  if (hasOwn(selector, label) || (podLabels !== undefined && hasOwn(podLabels, label))) {
     throw new Error(`${field} (${show(label)}) is already a selector or pod label: the rollout sets it on each Deployment's pods, so choose another key`);
   }
 }

@@ -6,6 +6,7 @@ import { Fenceposts } from '../fenceposts';
 import { HOLD_PARTITION } from '../partition';
 import { ResolvedStage } from '../plan';
 import { markdownTable, revisionText, stageCell, stageLabel } from '../plan-text';
+import { own, show } from '../validation';
 import { templateImages } from '../revision';
 import { StagePatch, pointerSegment } from '../stage-patch';
 import { Color, ImmutableFields, RevisionSummary } from '../state';
@@ -371,8 +372,8 @@ function checkDeploymentPlan(plan: any, bad: BadField, invalid: (what: string) =
   return plan as DeploymentPlanDocument;
 }
 
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
 /**
@@ -409,21 +410,21 @@ function deploymentGate(plan: DeploymentPlanDocument, liveText: string): GateVer
     }
     const d = matches[0];
     if (d.apiVersion !== undefined && d.apiVersion !== 'apps/v1') {
-      return malformed(`the live Deployment ${want.name} apiVersion (${JSON.stringify(d.apiVersion)}) must be "apps/v1"`);
+      return malformed(`the live Deployment ${want.name} apiVersion (${show(d.apiVersion)}) must be "apps/v1"`);
     }
     if (plan.namespace !== null && d.metadata.namespace !== undefined && d.metadata.namespace !== plan.namespace) {
-      return malformed(`the live Deployment ${want.name} metadata.namespace (${JSON.stringify(d.metadata.namespace)}) must be ${JSON.stringify(plan.namespace)}`);
+      return malformed(`the live Deployment ${want.name} metadata.namespace (${show(d.metadata.namespace)}) must be ${JSON.stringify(plan.namespace)}`);
     }
-    if (!isInt(d.spec?.replicas)) {
-      return malformed(`the live Deployment ${want.name} spec.replicas (${JSON.stringify(d.spec?.replicas)}) must be an integer`);
+    if (!isCount(d.spec?.replicas)) {
+      return malformed(`the live Deployment ${want.name} spec.replicas (${show(d.spec?.replicas)}) must be an integer >= 0`);
     }
-    if (!isInt(d.metadata?.generation)) {
-      return malformed(`the live Deployment ${want.name} metadata.generation (${JSON.stringify(d.metadata?.generation)}) must be an integer`);
+    if (!isCount(d.metadata?.generation)) {
+      return malformed(`the live Deployment ${want.name} metadata.generation (${show(d.metadata?.generation)}) must be an integer >= 0`);
     }
     const status = d.status ?? {};
     for (const field of ['observedGeneration', 'replicas', 'updatedReplicas', 'availableReplicas', 'readyReplicas']) {
-      if (status[field] !== undefined && !isInt(status[field])) {
-        return malformed(`the live Deployment ${want.name} status.${field} (${JSON.stringify(status[field])}) must be an integer`);
+      if (status[field] !== undefined && !isCount(status[field])) {
+        return malformed(`the live Deployment ${want.name} status.${field} (${show(status[field])}) must be an integer >= 0`);
       }
     }
     deployments.push(d);
@@ -436,9 +437,9 @@ function deploymentGate(plan: DeploymentPlanDocument, liveText: string): GateVer
     }
     const images = want.runs === 'candidate' ? candidateImages : stableImages;
     const liveImages = templateImages(d.spec.template);
-    const differing = Object.entries(images).filter(([c, image]) => liveImages[c] !== image);
+    const differing = Object.entries(images).filter(([c, image]) => own(liveImages, c) !== image);
     if (differing.length > 0) {
-      return waiting(`not synced yet: the live Deployment ${want.name} runs ${differing.map(([c]) => `${c}=${liveImages[c] ?? '(none)'}`).join(', ')}, the active stage has ${differing.map(([c, i2]) => `${c}=${i2}`).join(', ')} (the ${want.runs} revision)`);
+      return waiting(`not synced yet: the live Deployment ${want.name} runs ${differing.map(([c]) => `${c}=${own(liveImages, c) ?? '(none)'}`).join(', ')}, the active stage has ${differing.map(([c, i2]) => `${c}=${i2}`).join(', ')} (the ${want.runs} revision)`);
     }
     summaries.push(`${want.name} ${d.status?.availableReplicas ?? 0} of ${want.replicas} available`);
   }
@@ -449,7 +450,7 @@ function deploymentGate(plan: DeploymentPlanDocument, liveText: string): GateVer
     }
     const selected = matches[0].spec?.selector?.[plan.layout.label];
     if (selected !== svc.color) {
-      return waiting(`not synced yet: the live Service ${svc.name} selects ${plan.layout.label}=${JSON.stringify(selected ?? null)}, the active stage ${active.name} selects ${svc.color}`);
+      return waiting(`not synced yet: the live Service ${svc.name} selects ${plan.layout.label}=${show(selected ?? null)}, the active stage ${active.name} selects ${svc.color}`);
     }
   }
   for (const [i, want] of active.deployments.entries()) {

@@ -4,6 +4,7 @@ import { BadField, checkActiveStage, checkCandidate, checkCounts, checkStateFile
 import { podNames } from '../partition';
 import { ResolvedStage } from '../plan';
 import { markdownTable, namespaceText, revisionText, stageCell, stageLabel } from '../plan-text';
+import { own, show } from '../validation';
 import { templateImages, templateRevision } from '../revision';
 import { ImmutableFields } from '../state';
 
@@ -121,7 +122,7 @@ export function statefulSetKind(flavor: StatefulSetFlavor): RolloutKind<Stateful
     stagePods: (layout): StagePods[] => layout.stages.map(s => ({
       name: s.name,
       candidate: { names: podNames(layout.app, s.updatedOrdinals) },
-      stable: { names: podNames(layout.app, layout.podOrdinals.filter(o => !s.updatedOrdinals.includes(o))) },
+      stable: { names: podNames(layout.app, without(layout.podOrdinals, s.updatedOrdinals)) },
       partition: s.partition,
     })),
     firstStage: 'first',
@@ -129,7 +130,7 @@ export function statefulSetKind(flavor: StatefulSetFlavor): RolloutKind<Stateful
     stranded: (layout, pinned, previous) => {
       const kept = stageOf(layout, pinned)?.updatedOrdinals ?? [];
       const moved = stageOf(layout, previous)?.updatedOrdinals ?? [];
-      return { names: podNames(layout.app, moved.filter(o => !kept.includes(o))) };
+      return { names: podNames(layout.app, without(moved, kept)) };
     },
 
     baseObjects: (doc, objects, _stable, candidate) => objects.map(o => {
@@ -152,7 +153,7 @@ export function statefulSetKind(flavor: StatefulSetFlavor): RolloutKind<Stateful
       type: 'partition',
       fromPartition: doc.stages[from].partition,
       toPartition: doc.stages[to].partition,
-      moves: doc.stages[to].updatedPods.filter(p => !doc.stages[from].updatedPods.includes(p)),
+      moves: without(doc.stages[to].updatedPods, doc.stages[from].updatedPods),
     }),
     aborted: (doc, candidate, note) => ({ ...doc, activeStage: doc.stages[doc.stages.length - 1].name, candidate, notes: [note] }),
     gate: (doc, liveText) => statefulSetGate(doc, liveText),
@@ -179,6 +180,12 @@ export const NATIVE_STATEFULSET = statefulSetKind({
   immutableClaims: true,
 });
 
+/** The items of `list` that are not in `remove`, in order: linear, for lists as long as the pods. */
+function without<T>(list: T[], remove: T[]): T[] {
+  const drop = new Set(remove);
+  return list.filter(x => !drop.has(x));
+}
+
 function partitionText(partition: number, hold: boolean): string {
   return hold ? `${partition} (hold)` : String(partition);
 }
@@ -188,7 +195,10 @@ export function statefulSetTable(plan: StatefulSetPlanDocument): string[] {
   const pods = plan.podOrdinals;
   return markdownTable(
     ['stage', 'partition', ...pods.map(o => `${plan.app}-${o}`)],
-    plan.stages.map(s => [stageCell(s, plan.activeStage), partitionText(s.partition, s.index === 0), ...pods.map(o => (s.updatedOrdinals.includes(o) ? '**new**' : 'old'))]),
+    plan.stages.map(s => {
+      const updated = new Set(s.updatedOrdinals);
+      return [stageCell(s, plan.activeStage), partitionText(s.partition, s.index === 0), ...pods.map(o => (updated.has(o) ? '**new**' : 'old'))];
+    }),
   );
 }
 
@@ -232,8 +242,8 @@ function checkStatefulSetPlan(plan: any, bad: BadField, invalid: (what: string) 
   return plan as StatefulSetPlanDocument;
 }
 
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
 /**
@@ -252,50 +262,57 @@ function statefulSetGate(plan: StatefulSetPlanDocument, liveText: string) {
     return malformed(`the live status is not JSON (${(e as Error).message}): pass the output of \`kubectl get statefulset ${plan.app} -o json\``);
   }
   if (live === null || typeof live !== 'object' || Array.isArray(live)) {
-    return malformed(`the live status (${JSON.stringify(live)}) must be one StatefulSet object, the output of \`kubectl get statefulset ${plan.app} -o json\``);
+    return malformed(`the live status (${show(live)}) must be one StatefulSet object, the output of \`kubectl get statefulset ${plan.app} -o json\``);
   }
   if (live.kind === 'List') {
     return malformed(`the live status is a List: pass one object, \`kubectl get statefulset ${plan.app} -o json\``);
   }
   if (live.apiVersion !== undefined && live.apiVersion !== plan.apiVersion) {
-    return malformed(`the live object apiVersion (${JSON.stringify(live.apiVersion)}) must be ${JSON.stringify(plan.apiVersion)}`);
+    return malformed(`the live object apiVersion (${show(live.apiVersion)}) must be ${JSON.stringify(plan.apiVersion)}`);
   }
   if (live.kind !== plan.kind) {
-    return malformed(`the live object kind (${JSON.stringify(live.kind)}) must be ${JSON.stringify(plan.kind)}`);
+    return malformed(`the live object kind (${show(live.kind)}) must be ${JSON.stringify(plan.kind)}`);
   }
   if (live.metadata?.name !== plan.app) {
-    return malformed(`the live object metadata.name (${JSON.stringify(live.metadata?.name)}) must be ${JSON.stringify(plan.app)}, the app of this plan`);
+    return malformed(`the live object metadata.name (${show(live.metadata?.name)}) must be ${JSON.stringify(plan.app)}, the app of this plan`);
   }
   if (plan.namespace !== null && live.metadata?.namespace !== undefined && live.metadata.namespace !== plan.namespace) {
-    return malformed(`the live object metadata.namespace (${JSON.stringify(live.metadata.namespace)}) must be ${JSON.stringify(plan.namespace)}`);
+    return malformed(`the live object metadata.namespace (${show(live.metadata.namespace)}) must be ${JSON.stringify(plan.namespace)}`);
   }
   const spec = live.spec;
-  if (spec === null || typeof spec !== 'object' || !isInt(spec.replicas)) {
-    return malformed(`the live object spec.replicas (${JSON.stringify(spec?.replicas)}) must be an integer`);
+  if (spec === null || typeof spec !== 'object' || !isCount(spec.replicas)) {
+    return malformed(`the live object spec.replicas (${show(spec?.replicas)}) must be an integer >= 0`);
   }
   const generation = live.metadata?.generation;
-  if (!isInt(generation)) {
-    return malformed(`the live object metadata.generation (${JSON.stringify(generation)}) must be an integer`);
+  if (!isCount(generation)) {
+    return malformed(`the live object metadata.generation (${show(generation)}) must be an integer >= 0`);
+  }
+  const partition = spec.updateStrategy?.rollingUpdate?.partition;
+  if (partition !== undefined && !isCount(partition)) {
+    return malformed(`the live object spec.updateStrategy.rollingUpdate.partition (${show(partition)}) must be an integer >= 0`);
   }
   const status = live.status ?? {};
   if (typeof status !== 'object') {
-    return malformed(`the live object status (${JSON.stringify(status)}) must be an object`);
+    return malformed(`the live object status (${show(status)}) must be an object`);
   }
   for (const field of ['observedGeneration', 'readyReplicas', 'updatedReplicas', 'replicas']) {
-    if (status[field] !== undefined && !isInt(status[field])) {
-      return malformed(`the live object status.${field} (${JSON.stringify(status[field])}) must be an integer`);
+    if (status[field] !== undefined && !isCount(status[field])) {
+      return malformed(`the live object status.${field} (${show(status[field])}) must be an integer >= 0`);
     }
   }
 
   const active = plan.stages.find(s => s.name === plan.activeStage)!;
-  const livePartition = spec.updateStrategy?.rollingUpdate?.partition ?? 0;
+  if (spec.replicas !== plan.replicas) {
+    return waiting(`the live spec.replicas (${spec.replicas}) is not the plan's ${plan.replicas}: the StatefulSet was scaled outside Git, or the agent has not synced yet; a stage is judged only at the replicas it was planned for`);
+  }
+  const livePartition: number = partition ?? 0;
   if (livePartition !== active.partition) {
     return waiting(`not synced yet: the live partition is ${livePartition}, the active stage ${active.name} has partition ${active.partition}`);
   }
   const liveImages = templateImages(spec.template);
-  const differing = Object.entries(plan.candidate.images).filter(([c, image]) => liveImages[c] !== image);
+  const differing = Object.entries(plan.candidate.images).filter(([c, image]) => own(liveImages, c) !== image);
   if (differing.length > 0) {
-    return waiting(`not synced yet: the live template runs ${differing.map(([c]) => `${c}=${liveImages[c] ?? '(none)'}`).join(', ')}, the candidate ${differing.map(([c, i]) => `${c}=${i}`).join(', ')}`);
+    return waiting(`not synced yet: the live template runs ${differing.map(([c]) => `${c}=${own(liveImages, c) ?? '(none)'}`).join(', ')}, the candidate ${differing.map(([c, i]) => `${c}=${i}`).join(', ')}`);
   }
 
   const replicas: number = spec.replicas;
