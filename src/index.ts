@@ -13,3 +13,4 @@ export * from './gitops/flux';
 export * from './constructs/shared/pod';
 export * from './constructs/stateless/deployment-strategy';
 export * from './constructs/stateless/deployment-app';
+export * from './core/analysis';

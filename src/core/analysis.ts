@@ -473,7 +473,7 @@ export class StageGate {
   private constructor(
     /**
      * The minimum time at the stage after its promotion.
-     * @default - none
+     * @default - no bake time
      */
     public readonly bakeTime: AnalysisDuration | undefined,
     /** The metric checks, in the order given. */
