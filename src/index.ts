@@ -26,3 +26,6 @@ export { RolloutStatus, PromoteOptions, ChangeResult, GateResult, RolloutDirecto
 // GitOps agents
 export { ArgoCdSyncOptions, ArgoCdApplicationProps, ArgoCdApplication, ArgoCdCluster, ArgoCdApplicationSetProps, ArgoCdApplicationSet } from './gitops/argocd';
 export { FluxSourceKind, FluxHealthCheck, FluxKustomizationProps, FluxKustomization } from './gitops/flux';
+
+// analysis gates: metric queries with thresholds and bake times, per stage
+export { AnalysisDuration, ComparisonOperator, SuccessCondition, SamplingType, ConsecutiveSamplingOptions, WindowSamplingOptions, Sampling, NanPolicy, QueryVariables, PrometheusAnalysisOptions, StageAnalysis, StageGateOptions, StageGate } from './core/analysis';
