@@ -1,4 +1,4 @@
-import { Document, isScalar, visit } from 'yaml';
+import { Document, visit } from 'yaml';
 
 /**
  * The one YAML serializer of the project: block style, no line folding (long strings stay on one line so

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkKruiseAgainstApp, isInPlace, KruiseOptions, reservedOrdinals, StatefulSetBackend } from './backend';
 import {
-  AccessMode, HeadlessServiceOptions, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
+  HeadlessServiceOptions, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
   VolumeClaimTemplate,
 } from '../shared/types';
 import { StatefulSetUpdateStrategy } from './update-strategy';
@@ -13,10 +13,11 @@ import { kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePrev
 import { allOrdinals, HOLD_PARTITION, podNames } from '../../core/partition';
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkQuantity, show,
+  checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, show,
 } from '../../core/validation';
 import { podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
 import { renderServicePorts } from '../shared/service-ports';
+import { claimTemplateJson, renderClaim, TypedClaimsStatefulSet } from './claim-template';
 
 /**
  * The longest StatefulSet name that works: the controller labels every pod with
@@ -326,11 +327,11 @@ export class StatefulApp extends Construct {
           // the CRD types the pod template and the claim templates loosely: serialize them with the typed
           // Kubernetes mappers, which drop unknown fields
           template: k8s.toJson_PodTemplateSpec(template),
-          volumeClaimTemplates: claims.length > 0 ? claims.map(c => k8s.toJson_KubePersistentVolumeClaimProps(c)) : undefined,
+          volumeClaimTemplates: claims.length > 0 ? claims.map(claimTemplateJson) : undefined,
         },
       });
     } else {
-      this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+      this.statefulSet = new TypedClaimsStatefulSet(this, 'Resource', {
         metadata,
         spec: {
           ...common,
@@ -377,37 +378,6 @@ export class StatefulApp extends Construct {
   /** The objects of this app, rendered, in the order they were added. */
   public toJson(): any[] {
     return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
-  }
-}
-
-function renderClaim(field: string, t: VolumeClaimTemplate, statefulSetName: string): k8s.KubePersistentVolumeClaimProps {
-  checkDnsLabel(`${field}.name`, t.name);
-  // claims are named <template>-<statefulset>-<ordinal>: a DNS subdomain of at most 253 characters
-  if (t.name.length + statefulSetName.length + 12 > 253) {
-    throw new Error(`${field}.name (${show(t.name)}) is too long: the claim names "<template>-<statefulset>-<ordinal>" must fit in 253 characters`);
-  }
-  checkQuantity(`${field}.storage`, t.storage);
-  const modes = t.accessModes ?? [AccessMode.READ_WRITE_ONCE];
-  if (modes.length === 0) {
-    throw new Error(`${field}.accessModes ([]) must list at least one access mode`);
-  }
-  modes.forEach((m, i) => checkOneOf(`${field}.accessModes[${i}]`, m, Object.values(AccessMode)));
-  if (t.labels) checkLabels(`${field}.labels`, t.labels);
-  if (t.storageClassName !== undefined) checkDnsSubdomainLoose(`${field}.storageClassName`, t.storageClassName);
-  return {
-    metadata: { name: t.name, labels: t.labels },
-    spec: {
-      accessModes: modes,
-      storageClassName: t.storageClassName,
-      resources: { requests: { storage: k8s.Quantity.fromString(t.storage) } },
-    },
-  };
-}
-
-function checkDnsSubdomainLoose(field: string, value: string): void {
-  // the empty storage class is meaningful: it asks for no dynamic provisioning
-  if (value !== '' && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) {
-    throw new Error(`${field} (${show(value)}) must be a DNS-1123 subdomain, or "" for no storage class`);
   }
 }
 
