@@ -37,8 +37,8 @@ describe('the committed dist/ and rollout-state/', () => {
   });
 
   test.each([
-    ['web', 2147483647, 'registry.k8s.io/nginx-slim:0.8'],
-    ['nginx-statefulset', 2, 'nginx:1.26.1'],
+    ['web', 2147483647, 'nginxinc/nginx-unprivileged:1.26.1'],
+    ['nginx-statefulset', 2, 'nginxinc/nginx-unprivileged:1.26.1'],
     ['myapp', 2147483647, 'ikubernetes/myapp:v2'],
     ['sample', 3, 'alpine:3.18.0'],
   ])('dist/%s builds with kustomize at its active stage: partition %d, image %s', (dir, partition, image) => {

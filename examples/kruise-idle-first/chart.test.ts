@@ -20,7 +20,7 @@ describe('examples/kruise-idle-first (seed 004)', () => {
     expect(sts.spec.podManagementPolicy).toBe('Parallel');
     expect(sts.spec.template.metadata.labels).toEqual({ app: 'sample', working: 'false' });
     expect(sts.spec.template.spec.readinessGates).toEqual([{ conditionType: 'InPlaceUpdateReady' }]);
-    expect(sts.spec.template.spec.containers).toEqual([{ name: 'main', image: 'alpine:3.18.0', command: ['sleep', '3600'], securityContext: restricted }]);
+    expect(sts.spec.template.spec.containers).toEqual([{ name: 'main', image: 'alpine:3.18.0', command: ['sleep', '3600'], securityContext: { ...restricted, runAsUser: 65534 } }]);
     expect(sts.spec.updateStrategy.rollingUpdate.unorderedUpdate).toEqual({
       priorityStrategy: {
         weightPriority: [

@@ -27,7 +27,8 @@ export class KruiseIdleFirstChart extends Chart {
       podLabels: { working: 'false' },
       service: { name: 'fake-service' },
       podManagementPolicy: PodManagementPolicy.PARALLEL,
-      containers: [{ name: 'main', image, command: ['sleep', '3600'] }],
+      // alpine runs as root unless told otherwise: `sleep` needs no privilege, so run it as nobody (65534)
+      containers: [{ name: 'main', image, command: ['sleep', '3600'], securityContext: { runAsUser: 65534 } }],
       backend: StatefulSetBackend.kruise({
         podUpdatePolicy: KruisePodUpdatePolicy.IN_PLACE_IF_POSSIBLE,
         priority: UpdatePriority.weight([

@@ -31,6 +31,8 @@ export class KubiaBlueGreenChart extends Chart {
         image,
         ports: [{ name: 'http', containerPort: 8080 }],
         readinessProbe: { periodSeconds: 1, httpGet: { path: '/', port: k8s.IntOrString.fromNumber(8080) } },
+        // luksa/kubia (node:7 with /app.js) has no USER, so it would run as root: run it as the node user
+        securityContext: { runAsUser: 1000 },
       }],
       service: { type: ServiceType.LOAD_BALANCER, ports: [{ port: 8000, targetPort: 8080 }] },
       rollout: { strategy: DeploymentRolloutStrategy.blueGreen() },

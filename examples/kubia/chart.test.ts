@@ -26,6 +26,7 @@ describe('examples/kubia (seed 003)', () => {
     expect(c.name).toBe('nodejs');
     expect(c.image).toBe('luksa/kubia:v3');
     expect(c.readinessProbe).toEqual({ periodSeconds: 1, httpGet: { path: '/', port: 8080 } });
+    expect(c.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     expect(find('Deployment', 'kubia-canary').spec.replicas).toBe(0);
     expect(schemaProblems(objects)).toEqual([]);
   });

@@ -12,6 +12,11 @@ export const NEW_IMAGE = 'ikubernetes/myapp:v2';
  * Seed 000, a staged ("hold") update: the new template of `myapp` is committed at the hold stage, so no
  * pod moves, and released later by `cdk8s-staged promote` to `complete`. The committed rollout state
  * (rollout-state/myapp.json) records v1 as stable; `history.ts` replays how.
+ *
+ * `ikubernetes/myapp` is nginx 1.12 running as root, and has no non-root build: the container opts out of
+ * `runAsNonRoot` with `runsAsRoot: true` and adds back only what an nginx master needs (bind port 80,
+ * chown its cache directories, switch its workers to the nginx user). The rest of the restricted
+ * defaults stay; the pod is "baseline" under the Pod Security Standards, not "restricted".
  */
 export class StagedHoldChart extends Chart {
   public readonly app: StatefulApp;
@@ -25,6 +30,8 @@ export class StagedHoldChart extends Chart {
         name: 'myapp',
         image,
         ports: [{ name: 'http', containerPort: 80 }],
+        runsAsRoot: true,
+        securityContext: { capabilities: { add: ['CHOWN', 'SETGID', 'SETUID', 'NET_BIND_SERVICE'] } },
       }],
       rollout: { plan: RolloutPlan.staged() },
     });

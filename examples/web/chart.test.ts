@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { WebChart } from './chart';
 import { schemaProblems } from '../../test/support/k8s-schema';
+import { podSecurityViolations } from '../../test/support/pod-security';
 
 
 const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
@@ -9,16 +10,16 @@ describe('examples/web (seed 001)', () => {
   const chart = new WebChart(Testing.app(), 'web');
   const objects = Testing.synth(chart);
 
-  test('headless Service nginx, port 80 named web', () => {
+  test('headless Service nginx, port 80 named web, to the container port named web', () => {
     expect(objects.find(o => o.kind === 'Service')).toEqual({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'nginx', labels: { app: 'nginx' } },
-      spec: { clusterIP: 'None', selector: { app: 'nginx' }, ports: [{ name: 'web', port: 80 }] },
+      spec: { clusterIP: 'None', selector: { app: 'nginx' }, ports: [{ name: 'web', port: 80, targetPort: 'web' }] },
     });
   });
 
-  test('StatefulSet web: 2 replicas, nginx-slim:0.8, claim www 1Gi mounted at /usr/share/nginx/html, at hold', () => {
+  test('StatefulSet web: 2 replicas, non-root nginx on 8080 with fsGroup 101, claim www 1Gi (typed) mounted at /usr/share/nginx/html, at hold', () => {
     expect(objects.find(o => o.kind === 'StatefulSet')).toEqual({
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
@@ -33,20 +34,24 @@ describe('examples/web (seed 001)', () => {
           spec: {
             containers: [{
               name: 'nginx',
-              image: 'registry.k8s.io/nginx-slim:0.8',
-              ports: [{ name: 'web', containerPort: 80 }],
+              image: 'nginxinc/nginx-unprivileged:1.26.1',
+              ports: [{ name: 'web', containerPort: 8080 }],
               volumeMounts: [{ name: 'www', mountPath: '/usr/share/nginx/html' }],
               securityContext: restricted,
             }],
+            securityContext: { fsGroup: 101 },
           },
         },
         volumeClaimTemplates: [{
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
           metadata: { name: 'www' },
           spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
         }],
       },
     });
     expect(schemaProblems(objects)).toEqual([]);
+    expect(podSecurityViolations(objects.find(o => o.kind === 'StatefulSet').spec.template)).toEqual([]);
   });
 
   test('the canary plan of 2 replicas: hold, 1 pod (web-1), complete', () => {

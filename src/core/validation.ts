@@ -129,3 +129,57 @@ export function checkRelativeDirectory(field: string, value: string): void {
     throw new Error(`${field} (${show(value)}) must be a relative path below the output directory: segments of letters, digits, '.', '_' or '-', no '..' and no leading '/'`);
   }
 }
+
+/**
+ * Refuse the keys of an object that are not in `allowed`. Props passed from JavaScript, or from a TypeScript
+ * object that is not a literal, are not checked for excess properties by the compiler; a key the library
+ * does not know would be dropped silently. `field` names the object (`''` for the top level).
+ */
+export function checkKnownProps(field: string, value: unknown, allowed: readonly string[]): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${field || 'props'} (${show(value)}) must be an object`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      const path = field === '' ? key : `${field}.${key}`;
+      throw new Error(`${path} (${show((value as any)[key])}) is not a known field: allowed are ${allowed.join(', ')}`);
+    }
+  }
+}
+
+/** A boolean, when given. */
+export function checkBoolean(field: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new Error(`${field} (${show(value)}) must be true or false`);
+  }
+}
+
+/** An IPv4 or IPv6 address, as Go's `net.ParseIP` takes it (no zone, no prefix length). */
+export function checkIp(field: string, value: string): void {
+  if (typeof value !== 'string' || !(isIpv4(value) || isIpv6(value))) {
+    throw new Error(`${field} (${show(value)}) must be an IPv4 or IPv6 address such as "10.0.0.1" or "fd00::1"`);
+  }
+}
+
+function isIpv4(s: string): boolean {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every(p => /^[0-9]{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+function isIpv6(s: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+$/.test(s) || s.split('::').length > 2 || s.includes(':::')) {
+    return false;
+  }
+  let groups = s.split(':');
+  const last = groups[groups.length - 1];
+  let width = 8;
+  if (last.includes('.')) {
+    if (!isIpv4(last)) return false;
+    groups = groups.slice(0, -1);
+    width = 6;
+  }
+  const compressed = s.includes('::');
+  const filled = groups.filter(g => g !== '');
+  if (!filled.every(g => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
+  return compressed ? filled.length < width : groups.length === width && filled.length === width;
+}

@@ -25,7 +25,7 @@ describe('gate verdicts on recorded status documents', () => {
     ['canary-updating.json', nginx, 1, '2 of 3 pods updated'],
     ['canary-generation-behind.json', nginx, 1, 'the controller has not observed the spec yet (observedGeneration 3 < generation 4)'],
     ['not-synced-partition.json', nginx, 1, 'not synced yet: the live partition is 2147483647, the active stage canary has partition 2'],
-    ['not-synced-image.json', nginx, 1, 'not synced yet: the live template runs nginx-container=nginx:1.25.4, the candidate nginx-container=nginx:1.26.1'],
+    ['not-synced-image.json', nginx, 1, 'not synced yet: the live template runs nginx-container=nginxinc/nginx-unprivileged:1.25.4, the candidate nginx-container=nginxinc/nginx-unprivileged:1.26.1'],
     ['hold-ready.json', myapp, 0, 'stage hold converged: hold: no pod updates, 3 of 3 ready'],
     ['malformed-not-json.json', nginx, 2, 'the live status is not JSON (Unexpected end of JSON input): pass the output of `kubectl get statefulset nginx-statefulset -o json`'],
     ['malformed-list.json', nginx, 2, 'the live status is a List: pass one object, `kubectl get statefulset nginx-statefulset -o json`'],
@@ -134,8 +134,8 @@ describe('the cdk8s-staged command line', () => {
         'app:       nginx-statefulset',
         'stage:     canary (stages/01-canary), partition 2',
         'pods:      3 of 5 on the candidate: nginx-statefulset-2, nginx-statefulset-3, nginx-statefulset-4',
-        `stable:    ${plan.stable.revision} (nginx-container=nginx:1.25.4)`,
-        `candidate: ${plan.candidate.revision} (nginx-container=nginx:1.26.1)`,
+        `stable:    ${plan.stable.revision} (nginx-container=nginxinc/nginx-unprivileged:1.25.4)`,
+        `candidate: ${plan.candidate.revision} (nginx-container=nginxinc/nginx-unprivileged:1.26.1)`,
         'next:      widen, partition 1: moves nginx-statefulset-1 to the candidate',
         '',
       ].join('\n'),
@@ -144,8 +144,8 @@ describe('the cdk8s-staged command line', () => {
     expect(json).toEqual({
       app: 'nginx-statefulset', kind: 'StatefulSet', activeStage: 'canary', activeDirectory: 'stages/01-canary', partition: 2, replicas: 5,
       updatedPods: ['nginx-statefulset-2', 'nginx-statefulset-3', 'nginx-statefulset-4'], candidatePods: 3,
-      stable: { revision: plan.stable.revision, images: { 'nginx-container': 'nginx:1.25.4' } },
-      candidate: { revision: plan.candidate.revision, images: { 'nginx-container': 'nginx:1.26.1' } },
+      stable: { revision: plan.stable.revision, images: { 'nginx-container': 'nginxinc/nginx-unprivileged:1.25.4' } },
+      candidate: { revision: plan.candidate.revision, images: { 'nginx-container': 'nginxinc/nginx-unprivileged:1.26.1' } },
       pinned: false, nextStage: 'widen', nextPartition: 1, nextMoves: ['nginx-statefulset-1'],
     });
   });

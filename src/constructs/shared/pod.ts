@@ -1,6 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
 import { ContainerProps, renderContainer } from './container';
-import { checkDnsLabel, checkInteger, checkLabels, hasOwn, show } from '../../core/validation';
+import { DnsPolicy } from './types';
+import {
+  checkBoolean, checkDnsLabel, checkDnsSubdomain, checkInteger, checkIp, checkKnownProps, checkLabels, checkOneOf, hasOwn, show,
+} from '../../core/validation';
 
 /** The pod template and labels of a workload (StatefulApp, DeploymentApp). Only what is given is emitted. */
 export interface WorkloadPodProps {
@@ -77,7 +80,98 @@ export interface WorkloadPodProps {
    * @default - none
    */
   readonly affinity?: k8s.Affinity;
+  /**
+   * Secrets (of type `kubernetes.io/dockerconfigjson`) the kubelet uses to pull the images.
+   * @default - none (the service account's)
+   * @see https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
+   */
+  readonly imagePullSecrets?: k8s.LocalObjectReference[];
+  /**
+   * How the pods spread over zones, nodes or other topology domains.
+   * @default - none (the scheduler's cluster defaults)
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+   */
+  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+  /**
+   * The PriorityClass of the pods (a DNS-1123 subdomain).
+   * @default - the cluster's global default priority class, or priority 0
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Mount the service account's API token into the pods.
+   * @default - not emitted (the service account's setting, true unless it says otherwise)
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
+   */
+  readonly automountServiceAccountToken?: boolean;
+  /**
+   * Entries added to the pods' `/etc/hosts`.
+   * @default - none
+   * @see https://kubernetes.io/docs/tasks/network/customize-hosts-file-for-pods/
+   */
+  readonly hostAliases?: k8s.HostAlias[];
+  /**
+   * The scheduler that places the pods (a DNS-1123 subdomain).
+   * @default - not emitted (default-scheduler)
+   */
+  readonly schedulerName?: string;
+  /**
+   * Inject the `<SERVICE>_SERVICE_HOST`/`_PORT` variables of the namespace's Services into the containers.
+   * @default - not emitted (true)
+   */
+  readonly enableServiceLinks?: boolean;
+  /**
+   * How the pods resolve names.
+   * @default - not emitted (DnsPolicy.CLUSTER_FIRST)
+   * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy
+   */
+  readonly dnsPolicy?: DnsPolicy;
+  /**
+   * Nameservers, search domains and resolver options added to the DNS policy's (at most 3 nameservers).
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-dns-config
+   */
+  readonly dnsConfig?: k8s.PodDnsConfig;
+  /**
+   * The RuntimeClass of the pods (a DNS-1123 subdomain), such as a sandboxed runtime.
+   * @default - the cluster's default container runtime
+   * @see https://kubernetes.io/docs/concepts/containers/runtime-class/
+   */
+  readonly runtimeClassName?: string;
+  /**
+   * Share one process namespace between the pod's containers.
+   * @default - not emitted (false)
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/
+   */
+  readonly shareProcessNamespace?: boolean;
 }
+
+/**
+ * The fields of `WorkloadPodProps`, in declaration order: a workload's props (StatefulAppProps,
+ * DeploymentAppProps) allow these and their own.
+ */
+export const WORKLOAD_POD_PROPS = [
+  'containers', 'initContainers', 'selectorLabels', 'labels', 'annotations', 'podLabels', 'podAnnotations',
+  'volumes', 'revisionHistoryLimit', 'serviceAccountName', 'podSecurityContext', 'terminationGracePeriodSeconds',
+  'nodeSelector', 'tolerations', 'affinity', 'imagePullSecrets', 'topologySpreadConstraints', 'priorityClassName',
+  'automountServiceAccountToken', 'hostAliases', 'schedulerName', 'enableServiceLinks', 'dnsPolicy', 'dnsConfig',
+  'runtimeClassName', 'shareProcessNamespace',
+] as const;
+/** The fields of `k8s.LocalObjectReference`. */
+export const LOCAL_OBJECT_REFERENCE = ['name'] as const;
+/** The fields of `k8s.TopologySpreadConstraint` (cdk8s-plus-27). */
+export const TOPOLOGY_SPREAD_CONSTRAINT = [
+  'labelSelector', 'matchLabelKeys', 'maxSkew', 'minDomains', 'nodeAffinityPolicy', 'nodeTaintsPolicy', 'topologyKey', 'whenUnsatisfiable',
+] as const;
+/** The fields of `k8s.LabelSelector`. */
+export const LABEL_SELECTOR = ['matchLabels', 'matchExpressions'] as const;
+/** The fields of `k8s.LabelSelectorRequirement`. */
+export const LABEL_SELECTOR_REQUIREMENT = ['key', 'operator', 'values'] as const;
+/** The fields of `k8s.HostAlias`. */
+export const HOST_ALIAS = ['ip', 'hostnames'] as const;
+/** The fields of `k8s.PodDnsConfig` and its options. */
+export const POD_DNS_CONFIG = ['nameservers', 'searches', 'options'] as const;
+export const POD_DNS_CONFIG_OPTION = ['name', 'value'] as const;
 
 /** The checked labels and the rendered containers of a workload. */
 export interface PodParts {
@@ -93,6 +187,7 @@ export interface PodParts {
  * volumes the workload adds beside `props.volumes` (a StatefulSet's claim templates).
  */
 export function renderPodParts(name: string, props: WorkloadPodProps, extraVolumes: string[] = []): PodParts {
+  checkPodFields(props);
   if (props.revisionHistoryLimit !== undefined) checkInteger('revisionHistoryLimit', props.revisionHistoryLimit, 0);
   if (props.terminationGracePeriodSeconds !== undefined) checkInteger('terminationGracePeriodSeconds', props.terminationGracePeriodSeconds, 0);
   const selectorLabels = props.selectorLabels ?? { 'app.kubernetes.io/name': name };
@@ -139,6 +234,17 @@ export function renderPodParts(name: string, props: WorkloadPodProps, extraVolum
     }));
   mountsOf(props.containers, 'containers');
   mountsOf(props.initContainers, 'initContainers');
+  (props.initContainers ?? []).forEach((c, i) => {
+    for (const f of ['lifecycle', 'readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+      if (c[f] !== undefined) {
+        throw new Error(`initContainers[${i}].${f} (${show(c[f])}) is not allowed: the API server refuses ${f} on init containers, which run to completion before the pod starts`);
+      }
+    }
+  });
+  checkRootAgainstPod(props.podSecurityContext, [
+    ...containers.map((c, i) => [`containers[${i}]`, c, props.containers[i]] as const),
+    ...(initContainers ?? []).map((c, i) => [`initContainers[${i}]`, c, props.initContainers![i]] as const),
+  ]);
   if (props.annotations) checkStringValues('annotations', props.annotations);
   if (props.podAnnotations) checkStringValues('podAnnotations', props.podAnnotations);
   return { selectorLabels, podLabels, labels, containers, initContainers };
@@ -150,11 +256,22 @@ export function podTemplate(props: WorkloadPodProps, parts: PodParts, readinessG
     metadata: { labels: { ...parts.selectorLabels, ...parts.podLabels }, annotations: props.podAnnotations },
     spec: {
       serviceAccountName: props.serviceAccountName,
+      automountServiceAccountToken: props.automountServiceAccountToken,
+      imagePullSecrets: props.imagePullSecrets,
       securityContext: props.podSecurityContext,
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+      priorityClassName: props.priorityClassName,
+      schedulerName: props.schedulerName,
+      runtimeClassName: props.runtimeClassName,
       nodeSelector: props.nodeSelector,
       tolerations: props.tolerations,
       affinity: props.affinity,
+      topologySpreadConstraints: props.topologySpreadConstraints,
+      dnsPolicy: props.dnsPolicy,
+      dnsConfig: props.dnsConfig,
+      hostAliases: props.hostAliases,
+      enableServiceLinks: props.enableServiceLinks,
+      shareProcessNamespace: props.shareProcessNamespace,
       readinessGates,
       initContainers: parts.initContainers,
       containers: parts.containers,
@@ -167,6 +284,115 @@ function checkStringValues(field: string, map: { [key: string]: string }): void 
   for (const [key, value] of Object.entries(map)) {
     if (typeof value !== 'string') {
       throw new Error(`${field}[${show(key)}] (${show(value)}) must be a string`);
+    }
+  }
+}
+
+const WHEN_UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'];
+const NODE_INCLUSION_POLICIES = ['Honor', 'Ignore'];
+const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/** The pod-level fields of issue 14, checked as the API server checks them (ValidatePodSpec). */
+function checkPodFields(props: WorkloadPodProps): void {
+  for (const f of ['automountServiceAccountToken', 'enableServiceLinks', 'shareProcessNamespace'] as const) {
+    checkBoolean(f, props[f]);
+  }
+  for (const f of ['priorityClassName', 'schedulerName', 'runtimeClassName'] as const) {
+    if (props[f] !== undefined) checkDnsSubdomain(f, props[f]!);
+  }
+  props.imagePullSecrets?.forEach((s, i) => {
+    checkKnownProps(`imagePullSecrets[${i}]`, s, LOCAL_OBJECT_REFERENCE);
+    checkDnsSubdomain(`imagePullSecrets[${i}].name`, s.name!);
+  });
+  const spreads = new Set<string>();
+  props.topologySpreadConstraints?.forEach((t, i) => {
+    const at = `topologySpreadConstraints[${i}]`;
+    checkKnownProps(at, t, TOPOLOGY_SPREAD_CONSTRAINT);
+    checkInteger(`${at}.maxSkew`, t.maxSkew, 1);
+    if (typeof t.topologyKey !== 'string' || t.topologyKey === '') {
+      throw new Error(`${at}.topologyKey (${show(t.topologyKey)}) must be a node label key such as "topology.kubernetes.io/zone"`);
+    }
+    checkOneOf(`${at}.whenUnsatisfiable`, t.whenUnsatisfiable, WHEN_UNSATISFIABLE);
+    if (t.minDomains !== undefined) {
+      checkInteger(`${at}.minDomains`, t.minDomains, 1);
+      if (t.whenUnsatisfiable !== 'DoNotSchedule') {
+        throw new Error(`${at}.minDomains (${t.minDomains}) needs whenUnsatisfiable DoNotSchedule, not ${show(t.whenUnsatisfiable)}`);
+      }
+    }
+    if (t.nodeAffinityPolicy !== undefined) checkOneOf(`${at}.nodeAffinityPolicy`, t.nodeAffinityPolicy, NODE_INCLUSION_POLICIES);
+    if (t.nodeTaintsPolicy !== undefined) checkOneOf(`${at}.nodeTaintsPolicy`, t.nodeTaintsPolicy, NODE_INCLUSION_POLICIES);
+    if (t.labelSelector !== undefined) checkLabelSelector(`${at}.labelSelector`, t.labelSelector);
+    const pair = `${t.topologyKey} ${t.whenUnsatisfiable}`;
+    if (spreads.has(pair)) {
+      throw new Error(`${at} (${show(t.topologyKey)}, ${show(t.whenUnsatisfiable)}) is given twice: the API server refuses two constraints with the same topologyKey and whenUnsatisfiable`);
+    }
+    spreads.add(pair);
+  });
+  props.hostAliases?.forEach((h, i) => {
+    const at = `hostAliases[${i}]`;
+    checkKnownProps(at, h, HOST_ALIAS);
+    checkIp(`${at}.ip`, h.ip!);
+    (h.hostnames ?? []).forEach((n, j) => checkDnsSubdomain(`${at}.hostnames[${j}]`, n));
+  });
+  if (props.dnsPolicy !== undefined) checkOneOf('dnsPolicy', props.dnsPolicy, Object.values(DnsPolicy));
+  const dns = props.dnsConfig;
+  if (dns !== undefined) {
+    checkKnownProps('dnsConfig', dns, POD_DNS_CONFIG);
+    if ((dns.nameservers ?? []).length > 3) {
+      throw new Error(`dnsConfig.nameservers (${show(dns.nameservers)}) must list at most 3 nameservers`);
+    }
+    (dns.nameservers ?? []).forEach((n, i) => checkIp(`dnsConfig.nameservers[${i}]`, n));
+    if ((dns.searches ?? []).length > 32) {
+      throw new Error(`dnsConfig.searches (${(dns.searches ?? []).length} domains) must list at most 32 search domains`);
+    }
+    (dns.searches ?? []).forEach((d, i) => checkDnsSubdomain(`dnsConfig.searches[${i}]`, d.replace(/\.$/, '')));
+    (dns.options ?? []).forEach((o, i) => {
+      checkKnownProps(`dnsConfig.options[${i}]`, o, POD_DNS_CONFIG_OPTION);
+      if (typeof o.name !== 'string' || o.name === '') {
+        throw new Error(`dnsConfig.options[${i}].name (${show(o.name)}) must be a resolver option name such as "ndots"`);
+      }
+    });
+  }
+  if (props.dnsPolicy === DnsPolicy.NONE && (dns?.nameservers ?? []).length === 0) {
+    throw new Error(`dnsConfig.nameservers (${show(dns?.nameservers)}) must list at least one nameserver with dnsPolicy None`);
+  }
+}
+
+/** A label selector's fields, as the API server checks them. */
+export function checkLabelSelector(field: string, selector: k8s.LabelSelector): void {
+  checkKnownProps(field, selector, LABEL_SELECTOR);
+  if (selector.matchLabels !== undefined) checkLabels(`${field}.matchLabels`, selector.matchLabels);
+  selector.matchExpressions?.forEach((e, i) => {
+    const at = `${field}.matchExpressions[${i}]`;
+    checkKnownProps(at, e, LABEL_SELECTOR_REQUIREMENT);
+    checkLabels(`${at}.key`, { [e.key]: '' });
+    checkOneOf(`${at}.operator`, e.operator, SELECTOR_OPERATORS);
+    const values = e.values ?? [];
+    if ((e.operator === 'In' || e.operator === 'NotIn') && values.length === 0) {
+      throw new Error(`${at}.values (${show(e.values)}) must list at least one value with operator ${e.operator}`);
+    }
+    if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && values.length > 0) {
+      throw new Error(`${at}.values (${show(e.values)}) must be empty with operator ${e.operator}`);
+    }
+  });
+}
+
+/**
+ * The kubelet refuses a container whose effective runAsNonRoot is true and whose effective runAsUser is 0,
+ * the container's settings taking precedence over the pod's `podSecurityContext`.
+ */
+function checkRootAgainstPod(podSecurityContext: k8s.PodSecurityContext | undefined, containers: ReadonlyArray<readonly [string, k8s.Container, ContainerProps]>): void {
+  const pod = podSecurityContext ?? {};
+  for (const [field, c, given] of containers) {
+    const nonRoot = c.securityContext?.runAsNonRoot ?? pod.runAsNonRoot;
+    const user = c.securityContext?.runAsUser ?? pod.runAsUser;
+    if (nonRoot === true && user === 0) {
+      const nonRootFrom = c.securityContext?.runAsNonRoot !== undefined ? `${field}.securityContext` : 'podSecurityContext';
+      const userFrom = c.securityContext?.runAsUser !== undefined ? `${field}.securityContext` : 'podSecurityContext';
+      throw new Error(`${userFrom}.runAsUser (0) contradicts ${nonRootFrom}.runAsNonRoot (true) for ${field} (${show(c.name)}): the kubelet refuses to start it; set runsAsRoot: true on the container for an image that must run as root`);
+    }
+    if (given.runsAsRoot === true && pod.runAsNonRoot === true && c.securityContext?.runAsNonRoot === undefined) {
+      throw new Error(`podSecurityContext.runAsNonRoot (true) contradicts ${field}.runsAsRoot (true): the kubelet refuses to start an image that runs as root with runAsNonRoot; drop one of them`);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { k8s } from 'cdk8s-plus-27';
+
 /** `spec.podManagementPolicy`. */
 export enum PodManagementPolicy {
   /** Create pods in order and wait for each to be Ready (the Kubernetes default). */
@@ -32,6 +34,26 @@ export enum ImagePullPolicy {
   IF_NOT_PRESENT = 'IfNotPresent',
   /** Never pull. */
   NEVER = 'Never',
+}
+
+/** `dnsPolicy` of a pod. */
+export enum DnsPolicy {
+  /** The cluster DNS first, then the node's upstream servers (the Kubernetes default). */
+  CLUSTER_FIRST = 'ClusterFirst',
+  /** ClusterFirst for a pod on the host network. */
+  CLUSTER_FIRST_WITH_HOST_NET = 'ClusterFirstWithHostNet',
+  /** The node's resolution (`/etc/resolv.conf` of the node). */
+  DEFAULT = 'Default',
+  /** Only what `dnsConfig` gives (it must list at least one nameserver). */
+  NONE = 'None',
+}
+
+/** `volumeMode` of a persistent volume claim. */
+export enum VolumeMode {
+  /** A mounted filesystem (the Kubernetes default). */
+  FILESYSTEM = 'Filesystem',
+  /** A raw block device (mount it with `volumeDevices`). */
+  BLOCK = 'Block',
 }
 
 /** Access modes of a persistent volume claim. */
@@ -142,4 +164,28 @@ export interface VolumeClaimTemplate {
    * @default - none
    */
   readonly labels?: { [key: string]: string };
+  /**
+   * Annotations of the claims (such as a storage provisioner's options).
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * A label query over the persistent volumes to bind (a pre-provisioned volume).
+   * @default - any volume of the storage class
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#selector
+   */
+  readonly selector?: k8s.LabelSelector;
+  /**
+   * A filesystem or a raw block device.
+   * @default - not emitted (Filesystem)
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#volume-mode
+   */
+  readonly volumeMode?: VolumeMode;
+  /**
+   * Populate each claim from a VolumeSnapshot (`apiGroup: snapshot.storage.k8s.io`) or another
+   * PersistentVolumeClaim.
+   * @default - an empty volume
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#volume-snapshot-and-restore-volume-from-snapshot-support
+   */
+  readonly dataSource?: k8s.TypedLocalObjectReference;
 }

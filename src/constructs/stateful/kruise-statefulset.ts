@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkKruiseAgainstApp, KruiseOptions, reservedOrdinals } from './backend';
+import { claimTemplateJson } from './claim-template';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 import { kruisePodOrdinals, kruiseUpdatedOrdinals, kruiseUpdateOrder, KruisePreviewInput } from '../../core/kruise-preview';
 import { podNames } from '../../core/partition';
@@ -132,7 +133,7 @@ export function renderKruiseStatefulSet(scope: Construct, options: KruiseOptions
       // the CRD types the pod template and the claim templates loosely: serialize them with the typed
       // Kubernetes mappers, which drop unknown fields
       template: k8s.toJson_PodTemplateSpec(input.template),
-      volumeClaimTemplates: input.claims.length > 0 ? input.claims.map(c => k8s.toJson_KubePersistentVolumeClaimProps(c)) : undefined,
+      volumeClaimTemplates: input.claims.length > 0 ? input.claims.map(claimTemplateJson) : undefined,
     },
   });
 }

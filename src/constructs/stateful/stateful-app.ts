@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { isInPlace, KruiseOptions, StatefulSetBackend } from './backend';
 import { checkKruiseApp, kruisePreview, PodPreview, renderKruiseStatefulSet } from './kruise-statefulset';
 import {
-  AccessMode, HeadlessServiceOptions, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
+  HeadlessServiceOptions, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
   VolumeClaimTemplate,
 } from '../shared/types';
 import { StatefulSetUpdateStrategy } from './update-strategy';
@@ -14,12 +14,13 @@ import { MAX_REPLICAS } from '../../core/limits';
 import { allOrdinals, HOLD_PARTITION } from '../../core/partition';
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkQuantity, show,
+  checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, show,
 } from '../../core/validation';
 import { PodParts, podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
 import { resolveRolloutOptions, ResolvedRolloutOptions, RolloutOptionsBase } from '../shared/rollout-options';
 import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
 import { renderServicePorts } from '../shared/service-ports';
+import { renderClaim, TypedClaimsStatefulSet } from './claim-template';
 
 /**
  * The longest StatefulSet name that works: the controller labels every pod with
@@ -182,7 +183,7 @@ export class StatefulApp extends Construct implements IStagedWorkload {
     const common = { serviceName: this.serviceName, replicas, selector: { matchLabels: parts.selectorLabels }, podManagementPolicy: props.podManagementPolicy };
     this.statefulSet = kruiseOptions
       ? renderKruiseStatefulSet(this, kruiseOptions, { metadata, common, updateStrategy, strategy: props.updateStrategy, retention: pvcRetention, ordinals, revisionHistoryLimit: props.revisionHistoryLimit, template, claims })
-      : new k8s.KubeStatefulSet(this, 'Resource', {
+      : new TypedClaimsStatefulSet(this, 'Resource', {
         metadata,
         spec: {
           ...common,
@@ -229,37 +230,6 @@ export class StatefulApp extends Construct implements IStagedWorkload {
   /** The objects of this app, rendered, in the order they were added. */
   public toJson(): any[] {
     return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
-  }
-}
-
-function renderClaim(field: string, t: VolumeClaimTemplate, statefulSetName: string): k8s.KubePersistentVolumeClaimProps {
-  checkDnsLabel(`${field}.name`, t.name);
-  // claims are named <template>-<statefulset>-<ordinal>: a DNS subdomain of at most 253 characters
-  if (t.name.length + statefulSetName.length + 12 > 253) {
-    throw new Error(`${field}.name (${show(t.name)}) is too long: the claim names "<template>-<statefulset>-<ordinal>" must fit in 253 characters`);
-  }
-  checkQuantity(`${field}.storage`, t.storage);
-  const modes = t.accessModes ?? [AccessMode.READ_WRITE_ONCE];
-  if (modes.length === 0) {
-    throw new Error(`${field}.accessModes ([]) must list at least one access mode`);
-  }
-  modes.forEach((m, i) => checkOneOf(`${field}.accessModes[${i}]`, m, Object.values(AccessMode)));
-  if (t.labels) checkLabels(`${field}.labels`, t.labels);
-  if (t.storageClassName !== undefined) checkDnsSubdomainLoose(`${field}.storageClassName`, t.storageClassName);
-  return {
-    metadata: { name: t.name, labels: t.labels },
-    spec: {
-      accessModes: modes,
-      storageClassName: t.storageClassName,
-      resources: { requests: { storage: k8s.Quantity.fromString(t.storage) } },
-    },
-  };
-}
-
-function checkDnsSubdomainLoose(field: string, value: string): void {
-  // the empty storage class is meaningful: it asks for no dynamic provisioning
-  if (value !== '' && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) {
-    throw new Error(`${field} (${show(value)}) must be a DNS-1123 subdomain, or "" for no storage class`);
   }
 }
 

@@ -115,7 +115,8 @@ export function statefulSetKind(flavor: StatefulSetFlavor): RolloutKind<Stateful
         selector: spec?.selector ?? null,
         serviceName: spec?.serviceName ?? null,
         podManagementPolicy: spec?.podManagementPolicy ?? null,
-        volumeClaimTemplates: flavor.immutableClaims ? spec?.volumeClaimTemplates ?? null : null,
+        // apiVersion/kind of a claim template are not a change the API server refuses (it adds them itself)
+        volumeClaimTemplates: flavor.immutableClaims ? untypedClaims(spec?.volumeClaimTemplates) : null,
       };
     },
 
@@ -179,6 +180,11 @@ export const NATIVE_STATEFULSET = statefulSetKind({
   rejection: 'the API server rejects the update ("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden")',
   immutableClaims: true,
 });
+
+/** Claim templates without `apiVersion` and `kind`, as earlier state files recorded them. */
+function untypedClaims(claims: any[] | undefined): any[] | null {
+  return claims === undefined ? null : claims.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
+}
 
 /** The items of `list` that are not in `remove`, in order: linear, for lists as long as the pods. */
 function without<T>(list: T[], remove: T[]): T[] {
