@@ -22,5 +22,5 @@ export function buildExamples(props: StagedAppProps = {}): StagedApp {
 }
 
 if (require.main === module) {
-  buildExamples().synth();
+  buildExamples().synthOrExit();
 }

@@ -110,7 +110,8 @@ export interface HeadlessServiceOptions {
    */
   readonly publishNotReadyAddresses?: boolean;
   /**
-   * Extra Service labels.
+   * The Service labels. They replace the app's `labels` (they are not merged with them): set them to
+   * label the Service differently from the StatefulSet.
    * @default - the app's `labels`
    */
   readonly labels?: { [key: string]: string };
