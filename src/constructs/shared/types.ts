@@ -106,7 +106,7 @@ export interface HeadlessServiceOptions {
   readonly ports?: ServicePort[];
   /**
    * Publish DNS records for pods that are not ready, so peers can find each other while they start.
-   * @default false
+   * @default - not emitted (Kubernetes: false)
    */
   readonly publishNotReadyAddresses?: boolean;
   /**
