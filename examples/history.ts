@@ -5,6 +5,8 @@ import { KubiaChart, NEW_IMAGE as KUBIA_NEW, OLD_IMAGE as KUBIA_OLD } from './ku
 import { KubiaBlueGreenChart, NEW_IMAGE as BG_NEW, OLD_IMAGE as BG_OLD } from './kubia-blue-green/chart';
 import { NginxCanaryChart, NEW_IMAGE as NGINX_NEW, OLD_IMAGE as NGINX_OLD } from './nginx-canary/chart';
 import { StagedHoldChart, NEW_IMAGE as MYAPP_NEW, OLD_IMAGE as MYAPP_OLD } from './staged-hold/chart';
+import { ZooKeeperChart } from './zookeeper/chart';
+import { AdoptHelmChart } from './adopt-helm/chart';
 import { RolloutDirectory, StagedApp } from '../src';
 
 /**
@@ -51,6 +53,10 @@ export function replayHistory(root: string): void {
   synth(app => new KubiaBlueGreenChart(app, 'kubia-blue-green', BG_NEW));
   promote('kubia-bg');
   promote('kubia-bg');
+
+  // the ZooKeeper tutorial and the adopted helm rendering: first synths, at hold
+  synth(app => new ZooKeeperChart(app, 'zookeeper'));
+  synth(app => new AdoptHelmChart(app, 'adopt-helm'));
 }
 
 if (require.main === module) {

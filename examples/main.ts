@@ -1,5 +1,6 @@
 // The app that `cdk8s synth` runs (see cdk8s.yaml): every example, into dist/, with the rollout state of
 // each in rollout-state/.
+import { AdoptHelmChart } from './adopt-helm/chart';
 import { GitOpsChart } from './gitops/chart';
 import { KruiseIdleFirstChart } from './kruise-idle-first/chart';
 import { KubiaChart } from './kubia/chart';
@@ -7,6 +8,7 @@ import { KubiaBlueGreenChart } from './kubia-blue-green/chart';
 import { NginxCanaryChart } from './nginx-canary/chart';
 import { StagedHoldChart } from './staged-hold/chart';
 import { WebChart } from './web/chart';
+import { ZooKeeperChart } from './zookeeper/chart';
 import { StagedApp, StagedAppProps } from '../src';
 
 export function buildExamples(props: StagedAppProps = {}): StagedApp {
@@ -17,10 +19,12 @@ export function buildExamples(props: StagedAppProps = {}): StagedApp {
   new KruiseIdleFirstChart(app, 'kruise-idle-first');
   const kubia = new KubiaChart(app, 'kubia');
   const kubiaBlueGreen = new KubiaBlueGreenChart(app, 'kubia-blue-green');
+  new ZooKeeperChart(app, 'zookeeper');
+  new AdoptHelmChart(app, 'adopt-helm');
   new GitOpsChart(app, 'gitops', { web: web.app, nginx: nginx.app, myapp: myapp.app, kubia: kubia.app, kubiaBlueGreen: kubiaBlueGreen.app });
   return app;
 }
 
 if (require.main === module) {
-  buildExamples().synth();
+  buildExamples().synthOrExit();
 }

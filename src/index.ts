@@ -15,9 +15,11 @@ export { RolloutOptionsBase } from './constructs/shared/rollout-options';
 export { IStagedWorkload, WorkloadReference } from './constructs/shared/staged-workload';
 export { StatefulSetRollingUpdateOptions, StatefulSetUpdateStrategy } from './constructs/stateful/update-strategy';
 export { KruisePodUpdatePolicy, WeightPriorityTerm, UpdatePriority, PodLabelsPreview, KruiseOptions, StatefulSetBackend } from './constructs/stateful/backend';
+export { ServiceType, UnhealthyPodEvictionPolicy, PodDisruptionBudgetOptions, ServiceAccountOptions, ClientServiceOptions } from './constructs/shared/companions';
+export { AdoptedStatefulSetProps, AdoptedStatefulSet } from './constructs/stateful/adopted-statefulset';
 export { MAX_STATEFULSET_NAME, StatefulAppRolloutOptions, StatefulAppProps, StatefulApp } from './constructs/stateful/stateful-app';
 export { DeploymentRollingUpdateOptions, DeploymentStrategy } from './constructs/stateless/deployment-strategy';
-export { ServiceType, DeploymentServicePort, DeploymentServiceOptions, CanaryRolloutOptions, BlueGreenRolloutOptions, DeploymentRolloutStrategy, DeploymentRolloutOptions, DeploymentAppProps, DeploymentApp } from './constructs/stateless/deployment-app';
+export { DeploymentServicePort, DeploymentServiceOptions, CanaryRolloutOptions, BlueGreenRolloutOptions, DeploymentRolloutStrategy, DeploymentRolloutOptions, DeploymentAppProps, DeploymentApp } from './constructs/stateless/deployment-app';
 
 // the App, and the committed rollout directories (the operations of the cdk8s-staged command)
 export { StagedAppProps, StagedApp } from './app/staged-app';

@@ -4,4 +4,4 @@ import { StagedApp } from '../../src';
 // synthesizes this example alone into ./dist/kubia/
 const app = new StagedApp();
 new KubiaChart(app, 'kubia');
-app.synth();
+app.synthOrExit();

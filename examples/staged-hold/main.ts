@@ -4,4 +4,4 @@ import { StagedApp } from '../../src';
 // synthesizes this example alone into ./dist/myapp/
 const app = new StagedApp();
 new StagedHoldChart(app, 'staged-hold');
-app.synth();
+app.synthOrExit();

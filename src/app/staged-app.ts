@@ -13,6 +13,7 @@ import { listFiles } from '../io/read-files';
 import { readStateFile, stateFilePath } from '../io/state-store';
 import { ENVIRONMENT } from '../model/environment';
 import { stateJson } from '../model/state-file';
+import { synthReporting } from './synth-or-exit';
 import { renderTree, treeDigest } from '../render/tree';
 import { toYamlDocuments } from '../render/yaml';
 
@@ -118,6 +119,19 @@ export class StagedApp extends App {
   }
 
   /**
+   * `synth()` for the `app` program that `cdk8s synth` runs: a refusal (an invalid prop, a template
+   * change the rollout state forbids, a conflict on disk) prints `error: <message>` on stderr, without a
+   * stack trace, and ends the process with exit code 1; nothing is written. Use it as the last line of
+   * `main.ts`: `app.synthOrExit();`.
+   */
+  public synthOrExit(): void {
+    const code = synthReporting(() => this.synth(), text => process.stderr.write(text));
+    if (code !== 0) {
+      process.exit(code);
+    }
+  }
+
+  /**
    * `cdk8s synth` deletes the whole output directory before it runs the app. When the app then refuses
    * (a validation error, a supersede, an immutable change), put the committed output back from git HEAD,
    * so that a refusal leaves the working tree as it was. Only an output directory that is missing or
@@ -155,9 +169,10 @@ export class StagedApp extends App {
       .filter((s): s is StagedSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
     const outdir = path.resolve(this.outdir);
+    const trees = treeObjects(sources);
 
-    return sources.map(source => {
-      const apiObjects = apiObjectsBelow(source.owner);
+    return sources.map((source, i) => {
+      const apiObjects = trees[i];
       const objects = apiObjects.map(o => this.rendered.get(o));
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
       const previous = readStateFile(stateFile);
@@ -218,6 +233,27 @@ function checkOnlyOwnFiles(directory: string, written: string[]): void {
   if (foreign.length > 0) {
     throw new Error(`the rollout directory ${directory} holds files this library did not write: ${foreign.join(', ')}. A synth replaces the directory whole and never deletes files it did not write: move them out (or delete them) and synth again`);
   }
+}
+
+/**
+ * The ApiObjects of each rollout: those below its owner, then its `extraObjects`, each once. An object in
+ * two rollouts' trees is refused, naming both.
+ */
+function treeObjects(sources: StagedSource[]): ApiObject[][] {
+  const treeOf = new Map<ApiObject, string>();
+  return sources.map(source => {
+    const objects: ApiObject[] = [];
+    for (const o of [...apiObjectsBelow(source.owner), ...(source.extraObjects ?? [])]) {
+      if (objects.includes(o)) continue;
+      const other = treeOf.get(o);
+      if (other !== undefined) {
+        throw new Error(`the object ${o.kind} ${JSON.stringify(o.name)} (${o.node.path}) is in the trees of two rollouts, ${JSON.stringify(other)} and ${JSON.stringify(source.directory)}: an object goes into one rollout directory, add it to one tree only`);
+      }
+      treeOf.set(o, source.directory);
+      objects.push(o);
+    }
+    return objects;
+  });
 }
 
 function apiObjectsBelow(scope: IConstruct): ApiObject[] {

@@ -42,7 +42,7 @@ export class RefusedError extends Error {
 const list = (names: string[]) => names.map(n => JSON.stringify(n)).join(', ');
 const podsOrNone = (pods: PodSet) => podList(pods).join(', ') || 'no pod';
 const verb = (pods: PodSet, one: string, many: string) => (podCount(pods) === 1 ? one : many);
-const revision = (r: RevisionSummary) => `${r.revision} (${describeImages(r.images)})`;
+const revision = (r: RevisionSummary, changes: string[] = []) => `${r.revision} (${[describeImages(r.images), ...changes].join('; ')})`;
 
 /** The notes of a synth, from its events. */
 export function synthNotes(events: SynthEvent[], prose: KindProse): string[] {
@@ -55,7 +55,7 @@ export function synthNotes(events: SynthEvent[], prose: KindProse): string[] {
       case 'aborted':
         return abortNote(e.aborted, e.stage, e.stable, e.pods, prose);
       case 'new-rollout':
-        return `New rollout: stable ${revision(e.stable)}, candidate ${revision(e.candidate)}. Nothing moves until a promotion.`;
+        return `New rollout: stable ${revision(e.stable)}, candidate ${revision(e.candidate, e.changes)}. Nothing moves until a promotion.`;
       case 'replaced':
         return `Candidate replaced at ${e.hold}: ${e.previous} -> ${revision(e.candidate)}; no pod had moved.`;
       case 'superseded':
@@ -97,7 +97,7 @@ export function refusalMessage(r: Refusal, app: string, prose: KindProse): strin
     case 'stranded':
       return `rollout.activeStage pins ${JSON.stringify(r.pinned)} (partition ${r.partition}), which would leave ${podList(r.pods).join(', ')} on the aborted candidate ${r.aborted}: raising a partition never rolls a pod back; remove the pin so the abort selects ${JSON.stringify(r.last)}`;
     case 'supersede':
-      return `a new template (${r.candidate.revision}: ${describeImages(r.candidate.images)}) arrived while the rollout of candidate ${revision(r.previous)} is at stage ${JSON.stringify(r.stage)}: ${podsOrNone(r.moved)} would move from candidate ${r.previous.revision} straight to ${r.candidate.revision}, and ${podsOrNone(r.kept)} would stay on stable ${r.stable ?? 'the previous revision'}. Finish or abort the rollout first, or set rollout.allowSupersede to replace the candidate`;
+      return `a new template (${r.candidate.revision}: ${[describeImages(r.candidate.images), ...r.changes].join('; ')}) arrived while the rollout of candidate ${revision(r.previous)} is at stage ${JSON.stringify(r.stage)}: ${podsOrNone(r.moved)} would move from candidate ${r.previous.revision} straight to ${r.candidate.revision}, and ${podsOrNone(r.kept)} would stay on stable ${r.stable ?? 'the previous revision'}. Finish or abort the rollout first, or set rollout.allowSupersede to replace the candidate`;
     case 'pinned':
       return r.operation === 'promote'
         ? `the active stage of ${app} is pinned in code (rollout.activeStage = ${JSON.stringify(r.stage)}): change the pin in code and run cdk8s synth instead`

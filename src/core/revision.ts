@@ -36,3 +36,43 @@ export function templateImages(template: any): { [container: string]: string } {
   // own properties even for a container named `__proto__`
   return Object.fromEntries(list.map((c: any) => [String(c?.name), c?.image]));
 }
+
+/**
+ * What differs between two pod templates besides the images, for messages that would otherwise read the
+ * same on both sides: `env of main changed`, `container sidecar added`, `spec.nodeSelector changed`,
+ * `metadata.labels changed`. Containers then init containers, in the new template's order; then the pod
+ * fields, then the metadata, each in key order. Empty when only images (or nothing) differ.
+ */
+export function templateChanges(before: any, after: any): string[] {
+  const out: string[] = [];
+  const containersOf = (t: any, field: string): any[] => t?.spec?.[field] ?? [];
+  for (const field of ['containers', 'initContainers']) {
+    const what = field === 'containers' ? 'container' : 'init container';
+    const old = new Map(containersOf(before, field).map(c => [c.name, c]));
+    const now = containersOf(after, field);
+    for (const c of now) {
+      const o = old.get(c.name);
+      if (o === undefined) {
+        out.push(`${what} ${c.name} added`);
+        continue;
+      }
+      const keys = [...new Set([...Object.keys(o), ...Object.keys(c)])].filter(k => k !== 'image' && k !== 'name').sort();
+      for (const k of keys) {
+        if (canonicalJson(o[k]) !== canonicalJson(c[k])) out.push(`${k} of ${c.name} changed`);
+      }
+    }
+    const names = new Set(now.map(c => c.name));
+    for (const name of old.keys()) {
+      if (!names.has(name)) out.push(`${what} ${name} removed`);
+    }
+  }
+  const differing = (a: any, b: any, prefix: string, skip: string[]) => {
+    const keys = [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].filter(k => !skip.includes(k)).sort();
+    for (const k of keys) {
+      if (canonicalJson(a?.[k]) !== canonicalJson(b?.[k])) out.push(`${prefix}.${k} changed`);
+    }
+  };
+  differing(before?.spec, after?.spec, 'spec', ['containers', 'initContainers']);
+  differing(before?.metadata, after?.metadata, 'metadata', []);
+  return out;
+}

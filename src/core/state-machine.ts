@@ -1,5 +1,5 @@
 import { PodSet, podList, StagePods } from './pods';
-import { canonicalJson } from './revision';
+import { canonicalJson, templateChanges } from './revision';
 import { own } from './validation';
 import { AbortRecord, Color, ImmutableFields, NextState, otherColor, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf } from './state';
 
@@ -35,7 +35,7 @@ export type SynthEvent =
   | { readonly type: 'first' }
   | { readonly type: 'recreate'; readonly fields: string[] }
   | { readonly type: 'aborted'; readonly aborted: RevisionSummary; readonly stage: string; readonly stable: string; readonly pods: PodSet }
-  | { readonly type: 'new-rollout'; readonly stable: RevisionSummary; readonly candidate: RevisionSummary }
+  | { readonly type: 'new-rollout'; readonly stable: RevisionSummary; readonly candidate: RevisionSummary; readonly changes: string[] }
   | { readonly type: 'replaced'; readonly hold: string; readonly previous: string; readonly candidate: RevisionSummary }
   | { readonly type: 'superseded'; readonly previous: string; readonly candidate: string; readonly stage: string; readonly moved: PodSet; readonly kept: PodSet; readonly stable: string | null };
 
@@ -45,7 +45,7 @@ export type Refusal =
   | { readonly type: 'stage-gone'; readonly stage: string; readonly stages: string[] }
   | { readonly type: 'immutable-changed'; readonly fields: string[] }
   | { readonly type: 'stranded'; readonly pinned: string; readonly partition?: number; readonly pods: PodSet; readonly aborted: string; readonly last: string }
-  | { readonly type: 'supersede'; readonly candidate: RevisionSummary; readonly previous: RevisionSummary; readonly stage: string; readonly moved: PodSet; readonly kept: PodSet; readonly stable: string | null }
+  | { readonly type: 'supersede'; readonly candidate: RevisionSummary; readonly previous: RevisionSummary; readonly changes: string[]; readonly stage: string; readonly moved: PodSet; readonly kept: PodSet; readonly stable: string | null }
   | { readonly type: 'pinned'; readonly operation: 'promote' | 'abort'; readonly stage: string }
   | { readonly type: 'complete'; readonly operation: 'promote' | 'abort'; readonly stage: string; readonly candidate: string; readonly stable: RevisionSummary | null }
   | { readonly type: 'not-forward'; readonly from: string; readonly to: string }
@@ -140,7 +140,7 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   }
 
   if (finished) {
-    events.push({ type: 'new-rollout', stable: summaryOf(prev.candidate), candidate: summaryOf(candidate) });
+    events.push({ type: 'new-rollout', stable: summaryOf(prev.candidate), candidate: summaryOf(candidate), changes: templateChanges(prev.candidate.template, candidate.template) });
     return { state: state(first.name, prev.candidate, candidate, null, otherColor(prevColor)), events };
   }
 
@@ -154,7 +154,7 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   const kept = prevActive ? prevActive.stable : none;
   const stable = prev.stable ? prev.stable.revision : null;
   if (!input.allowSupersede) {
-    return refuse({ type: 'supersede', candidate: summaryOf(candidate), previous: summaryOf(prev.candidate), stage: prev.activeStage, moved, kept, stable });
+    return refuse({ type: 'supersede', candidate: summaryOf(candidate), previous: summaryOf(prev.candidate), changes: templateChanges(prev.candidate.template, candidate.template), stage: prev.activeStage, moved, kept, stable });
   }
   events.push({ type: 'superseded', previous: prev.candidate.revision, candidate: candidate.revision, stage: prev.activeStage, moved, kept, stable });
   return { state: state(prev.activeStage, prev.stable, candidate, null, prevColor), events };

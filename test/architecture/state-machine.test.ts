@@ -41,7 +41,7 @@ describe('the state machine returns typed results, never prose', () => {
     expect(first.events).toEqual([{ type: 'first' }]);
     const prev = { ...first.state, activeStage: 'canary', notes: [], treeDigest: 'x', files: [] };
     const superseded = synthTransition(prev, input('web:2'));
-    expect(superseded).toEqual({ refused: { type: 'supersede', candidate: { revision: revisionOf(sts('web:2').spec.template).revision, images: { web: 'web:2' } }, previous: { revision: prev.candidate.revision, images: { web: 'web:1' } }, stage: 'canary', moved: { names: ['web-3'] }, kept: { names: ['web-0', 'web-1', 'web-2'] }, stable: null } });
+    expect(superseded).toEqual({ refused: { type: 'supersede', candidate: { revision: revisionOf(sts('web:2').spec.template).revision, images: { web: 'web:2' } }, previous: { revision: prev.candidate.revision, images: { web: 'web:1' } }, changes: [], stage: 'canary', moved: { names: ['web-3'] }, kept: { names: ['web-0', 'web-1', 'web-2'] }, stable: null } });
     if (!superseded.refused) return;
     expect(refusalMessage(superseded.refused, 'web', kind.prose(layout, 'blue'))).toContain('web-3 would move from candidate');
   });

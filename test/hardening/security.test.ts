@@ -83,7 +83,7 @@ describe('secure defaults: the Pod Security Standards "restricted" profile', () 
         }
       }
     }
-    expect(templates).toBe(8);
+    expect(templates).toBe(10);
   });
 
   test('secrets stay references: secretKeyRef and envFrom pass through, no Secret object is emitted', () => {

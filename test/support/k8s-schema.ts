@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
-import { PodTemplateSpec, Service } from 'kubernetes-models/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, PodTemplateSpec, Service, ServiceAccount } from 'kubernetes-models/v1';
 import * as ts from 'typescript';
 import { crdProblems } from './crd-schema';
 
@@ -15,6 +17,10 @@ const MODELS: { [gvk: string]: { module: string; iface: string; validate: (o: an
   'apps/v1/StatefulSet': { module: 'kubernetes-models/apps/v1/StatefulSet', iface: 'IStatefulSet', validate: o => new StatefulSet(o).validate() },
   'apps/v1/Deployment': { module: 'kubernetes-models/apps/v1/Deployment', iface: 'IDeployment', validate: o => new Deployment(o).validate() },
   'v1/Service': { module: 'kubernetes-models/v1/Service', iface: 'IService', validate: o => new Service(o).validate() },
+  'v1/ServiceAccount': { module: 'kubernetes-models/v1/ServiceAccount', iface: 'IServiceAccount', validate: o => new ServiceAccount(o).validate() },
+  'v1/ConfigMap': { module: 'kubernetes-models/v1/ConfigMap', iface: 'IConfigMap', validate: o => new ConfigMap(o).validate() },
+  'policy/v1/PodDisruptionBudget': { module: 'kubernetes-models/policy/v1/PodDisruptionBudget', iface: 'IPodDisruptionBudget', validate: o => new PodDisruptionBudget(o).validate() },
+  'networking.k8s.io/v1/NetworkPolicy': { module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy', iface: 'INetworkPolicy', validate: o => new NetworkPolicy(o).validate() },
 };
 
 const VIRTUAL = path.join(__dirname, '__schema_check__.ts');

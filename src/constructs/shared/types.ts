@@ -128,11 +128,12 @@ export interface HeadlessServiceOptions {
   readonly ports?: ServicePort[];
   /**
    * Publish DNS records for pods that are not ready, so peers can find each other while they start.
-   * @default false
+   * @default - not emitted (Kubernetes: false)
    */
   readonly publishNotReadyAddresses?: boolean;
   /**
-   * Extra Service labels.
+   * The Service labels. They replace the app's `labels` (they are not merged with them): set them to
+   * label the Service differently from the StatefulSet.
    * @default - the app's `labels`
    */
   readonly labels?: { [key: string]: string };

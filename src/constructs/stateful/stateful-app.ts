@@ -8,7 +8,11 @@ import {
   VolumeClaimTemplate,
 } from '../shared/types';
 import { StatefulSetUpdateStrategy } from './update-strategy';
-import { StagedSource } from '../shared/staged-source';
+import { StagedSource, TreeObjects } from '../shared/staged-source';
+import {
+  ClientServiceOptions, PodDisruptionBudgetOptions, renderClientService, renderPodDisruptionBudget, renderServiceAccount,
+  ServiceAccountOptions, serviceAccountNameOf,
+} from '../shared/companions';
 import { StatefulSetLayout } from '../../core/kinds/statefulset';
 import { MAX_REPLICAS } from '../../core/limits';
 import { allOrdinals, HOLD_PARTITION } from '../../core/partition';
@@ -52,6 +56,24 @@ export interface StatefulAppProps extends WorkloadPodProps {
    * @default - a Service named like the StatefulSet, ports from the named container ports
    */
   readonly service?: HeadlessServiceOptions;
+  /**
+   * A client Service: a ClusterIP (or NodePort, LoadBalancer) Service over every pod, beside the headless
+   * one, for clients that do not address a pod by name (ZooKeeper's `zk-cs`).
+   * @default - none
+   */
+  readonly clientService?: ClientServiceOptions;
+  /**
+   * A PodDisruptionBudget over the pods (selector: the selector labels), so that a node drain takes
+   * down no more of them than the app tolerates.
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/disruptions/
+   */
+  readonly podDisruptionBudget?: PodDisruptionBudgetOptions;
+  /**
+   * A ServiceAccount created for the app; the pod template's `serviceAccountName` names it.
+   * @default - none: the pods run as `serviceAccountName`, or the namespace's default
+   */
+  readonly serviceAccount?: ServiceAccountOptions;
   /**
    * Claim templates: each pod gets its own PersistentVolumeClaim.
    * @default - none
@@ -104,7 +126,13 @@ export interface StatefulAppProps extends WorkloadPodProps {
 }
 
 /**
- * A headless Service and a StatefulSet bound to it by `serviceName`, with an optional staged rollout.
+ * A headless Service and a StatefulSet bound to it by `serviceName`, with an optional staged rollout;
+ * optionally a client Service, a PodDisruptionBudget and a ServiceAccount.
+ *
+ * With a rollout, every ApiObject created inside this construct's scope (the objects above, and any
+ * object created with the StatefulApp as its scope, such as `new k8s.KubeConfigMap(app, 'Config', ...)`)
+ * goes into the rollout's `base/`, and so do the objects passed to `addToTree`; the rest of the chart
+ * goes into `<chart id>.k8s.yaml`.
  *
  * Built on the typed L1 objects (`k8s.KubeStatefulSet`, `k8s.KubeService`) rather than cdk8s-plus-27's
  * StatefulSet: that one has no volumeClaimTemplates, PVC retention, ordinals or revisionHistoryLimit,
@@ -129,6 +157,21 @@ export class StatefulApp extends Construct implements IStagedWorkload {
   public readonly podOrdinals: number[];
   /** The headless Service. */
   public readonly service: k8s.KubeService;
+  /**
+   * The client Service.
+   * @default - none
+   */
+  public readonly clientService?: k8s.KubeService;
+  /**
+   * The PodDisruptionBudget.
+   * @default - none
+   */
+  public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  /**
+   * The ServiceAccount.
+   * @default - none
+   */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
   /** The resolved stages, hold first, when there is a rollout. */
   public readonly stages?: ResolvedStage[];
   /** The stage pinned in code by `rollout.activeStage`, if any. */
@@ -139,6 +182,7 @@ export class StatefulApp extends Construct implements IStagedWorkload {
   private readonly rollout?: ResolvedRolloutOptions;
   private readonly kruise?: KruiseOptions;
   private readonly previewNotes: string[];
+  private readonly treeObjects: TreeObjects;
 
   public constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
@@ -155,6 +199,11 @@ export class StatefulApp extends Construct implements IStagedWorkload {
     this.selectorLabels = { ...parts.selectorLabels };
     this.service = headlessService(this, name, props.service, parts);
     this.serviceName = this.service.name;
+    const companion = { name, labels: parts.labels, selectorLabels: parts.selectorLabels, containers: parts.containers };
+    const serviceAccountName = serviceAccountNameOf(name, props.serviceAccount, props.serviceAccountName);
+    this.clientService = props.clientService && renderClientService(this, companion, this.serviceName, props.clientService);
+    this.podDisruptionBudget = props.podDisruptionBudget && renderPodDisruptionBudget(this, companion, props.podDisruptionBudget);
+    this.serviceAccount = props.serviceAccount && renderServiceAccount(this, companion, serviceAccountName!, props.serviceAccount);
 
     // the rollout drives the partition; the Kruise backend decides which pods each partition updates
     const rollout = props.rollout && checkRollout(name, props, replicas, ordinalsStart);
@@ -170,12 +219,13 @@ export class StatefulApp extends Construct implements IStagedWorkload {
     this.rollout = rollout?.options;
     this.rolloutDirectory = rollout?.options.directory;
     this.pinnedStage = rollout?.options.pinnedStage;
+    this.treeObjects = new TreeObjects(this, rollout !== undefined);
 
     // the StatefulSet
     const retention = props.persistentVolumeClaimRetentionPolicy;
     const updateStrategy = updateStrategyOf(props.updateStrategy, rollout ? HOLD_PARTITION : props.updateStrategy?.partition);
     // Kruise's in-place update needs this readiness gate (its webhook refuses the object without it)
-    const template = podTemplate(props, parts, kruiseOptions && isInPlace(kruiseOptions.podUpdatePolicy) ? [{ conditionType: 'InPlaceUpdateReady' }] : undefined);
+    const template = podTemplate(serviceAccountName === props.serviceAccountName ? props : { ...props, serviceAccountName }, parts, kruiseOptions && isInPlace(kruiseOptions.podUpdatePolicy) ? [{ conditionType: 'InPlaceUpdateReady' }] : undefined);
     const metadata = { name, labels: parts.labels, annotations: props.annotations };
     const pvcRetention = retention && { whenDeleted: retention.whenDeleted, whenScaled: retention.whenScaled };
     const ordinals = props.ordinalsStart !== undefined ? { start: props.ordinalsStart } : undefined;
@@ -204,6 +254,16 @@ export class StatefulApp extends Construct implements IStagedWorkload {
     return [{ apiVersion: this.statefulSet.apiVersion, kind: this.statefulSet.kind, name: this.name, namespace: this.statefulSet.metadata.namespace ?? Chart.of(this).namespace }];
   }
 
+  /**
+   * Put objects created anywhere in the app (a ConfigMap, a NetworkPolicy, the objects of an `Include`)
+   * into this rollout's `base/` instead of their chart's manifest. Objects inside this construct's scope
+   * are there already. An object added to two rollouts' trees is refused at synth, naming both.
+   * Needs a rollout.
+   */
+  public addToTree(...objects: ApiObject[]): void {
+    this.treeObjects.add(objects);
+  }
+
   /** @internal */
   public _stagedSource(): StagedSource | undefined {
     if (this.stages === undefined || this.rollout === undefined) {
@@ -221,6 +281,7 @@ export class StatefulApp extends Construct implements IStagedWorkload {
     };
     return {
       owner: this,
+      extraObjects: this.treeObjects.list(),
       kind: this.kruise ? 'kruise-statefulset' : 'statefulset',
       layout,
       ...this.rollout!,

@@ -5,7 +5,12 @@ import { MAX_REPLICAS } from '../../core/limits';
 import { BLUE_GREEN_STEPS } from '../../core/kinds/deployment-blue-green';
 import { DeploymentLayout, DeploymentRolloutLayout, labelledTemplate } from '../../core/kinds/deployment';
 import { DeploymentStrategy } from './deployment-strategy';
-import { StagedSource } from '../shared/staged-source';
+import { StagedSource, TreeObjects } from '../shared/staged-source';
+import {
+  PodDisruptionBudgetOptions, renderPodDisruptionBudget, renderServiceAccount, ServiceAccountOptions, serviceAccountNameOf, ServiceType,
+} from '../shared/companions';
+
+export { ServiceType };
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import { ServicePort } from '../shared/types';
 import {
@@ -15,16 +20,6 @@ import { PodParts, podTemplate, renderPodParts, WorkloadPodProps } from '../shar
 import { resolveRolloutOptions, ResolvedRolloutOptions, RolloutOptionsBase } from '../shared/rollout-options';
 import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
 import { renderServicePorts } from '../shared/service-ports';
-
-/** The type of a Service. */
-export enum ServiceType {
-  /** A virtual IP inside the cluster. */
-  CLUSTER_IP = 'ClusterIP',
-  /** ClusterIP plus a port on every node. */
-  NODE_PORT = 'NodePort',
-  /** NodePort plus an external load balancer from the cloud provider. */
-  LOAD_BALANCER = 'LoadBalancer',
-}
 
 /**
  * A port of the Service in front of a Deployment.
@@ -182,6 +177,16 @@ export interface DeploymentAppProps extends WorkloadPodProps {
    */
   readonly service?: DeploymentServiceOptions;
   /**
+   * A PodDisruptionBudget over the pods of every Deployment of the app (selector: the selector labels).
+   * @default - none
+   */
+  readonly podDisruptionBudget?: PodDisruptionBudgetOptions;
+  /**
+   * A ServiceAccount created for the app; the pod template's `serviceAccountName` names it.
+   * @default - none: the pods run as `serviceAccountName`, or the namespace's default
+   */
+  readonly serviceAccount?: ServiceAccountOptions;
+  /**
    * A staged rollout (canary or blue/green): the app is written by `StagedApp` as a base, one overlay
    * per stage and a root that selects the active stage, instead of into the chart's manifest.
    * @default - no rollout: one Deployment that rolls by its strategy, and its Service
@@ -249,6 +254,17 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
   public readonly pinnedStage?: string;
   /** The stage names, first to last (empty without a rollout). */
   public readonly stageNames: string[];
+  /**
+   * The PodDisruptionBudget.
+   * @default - none
+   */
+  public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  /**
+   * The ServiceAccount.
+   * @default - none
+   */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
+  private readonly treeObjects: TreeObjects;
 
   private readonly layout?: DeploymentLayout;
   private readonly canaryPlan?: ResolvedStage[];
@@ -278,10 +294,15 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
     const services = renderServices(this, props, parts, serviceName, layout, rollout?.preview);
     this.service = services.service;
     this.previewService = services.preview;
+    this.treeObjects = new TreeObjects(this, this.rollout !== undefined);
+    const companion = { name, labels: parts.labels, selectorLabels: parts.selectorLabels, containers: parts.containers };
+    const serviceAccountName = serviceAccountNameOf(name, props.serviceAccount, props.serviceAccountName);
+    this.podDisruptionBudget = props.podDisruptionBudget && renderPodDisruptionBudget(this, companion, props.podDisruptionBudget);
+    this.serviceAccount = props.serviceAccount && renderServiceAccount(this, companion, serviceAccountName!, props.serviceAccount);
 
     // Each Deployment as the first synth has it: the candidate template, with the track or colour label,
     // every replica on the first one. StagedApp replaces templates and replicas from the rollout state.
-    const template = podTemplate(props, parts);
+    const template = podTemplate(serviceAccountName === props.serviceAccountName ? props : { ...props, serviceAccountName }, parts);
     const deployment = (idx: number, id2: string, depName: string, labelValue?: string) => {
       const sel = layout && labelValue !== undefined ? { ...parts.selectorLabels, [layout.label]: labelValue } : parts.selectorLabels;
       return new k8s.KubeDeployment(this, id2, {
@@ -311,6 +332,16 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
     return this.deployments.map(d => ({ apiVersion: d.apiVersion, kind: d.kind, name: d.name, namespace: d.metadata.namespace ?? Chart.of(this).namespace }));
   }
 
+  /**
+   * Put objects created anywhere in the app (a ConfigMap, a NetworkPolicy, the objects of an `Include`)
+   * into this rollout's `base/` instead of their chart's manifest. Objects inside this construct's scope
+   * are there already. An object added to two rollouts' trees is refused at synth, naming both.
+   * Needs a rollout.
+   */
+  public addToTree(...objects: ApiObject[]): void {
+    this.treeObjects.add(objects);
+  }
+
   /** @internal */
   public _stagedSource(): StagedSource | undefined {
     if (this.layout === undefined || this.rollout === undefined) {
@@ -324,6 +355,7 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
     };
     return {
       owner: this,
+      extraObjects: this.treeObjects.list(),
       kind: this.layout.style === 'canary' ? 'deployment-canary' : 'deployment-blue-green',
       layout,
       ...this.rollout,
