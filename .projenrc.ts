@@ -117,11 +117,23 @@ project.addTask('import', {
 // that packaging does not append it to .npmignore and leaves the work tree clean.
 for (const pattern of [
   'dist-packages', '/dist/', '/crds/', '/examples/', '/bench/', '/.ci/', '/rollout-state/', '/cdk8s.yaml',
-  '/tsconfig.dev.json', '/API.md', '/.github/', '/SECURITY.md', '/CONTRIBUTING.md', '/.compatignore',
+  '/tsconfig.dev.json', '/API.md', '/.github/', '/SECURITY.md', '/CONTRIBUTING.md', '/RELEASING.md', '/.compatignore',
   '.staged-tmp-*',
 ]) {
   project.npmignore!.exclude(pattern);
 }
+
+// `npx projen compat`: jsii-diff of the compiled .jsii against the latest release on npm (before the first publish
+// it says the package does not exist and passes), or against COMPAT_BASELINE, a release tarball such as the
+// dist-packages/js/*.jsii.tgz of the last `npx projen release` (RELEASING.md). The tarball is unpacked under
+// node_modules/ so that jsii-diff finds the baseline's dependencies (cdk8s, constructs) there.
+const compatBaseline = 'node_modules/.cache/cdk8s-staged-compat-baseline';
+project.tasks.tryFind('compat')!.reset([
+  "sh -c 'set -e; if [ -z \"${COMPAT_BASELINE:-}\" ]; then",
+  `exec jsii-diff npm:${project.package.packageName} -k --ignore-file .compatignore; fi;`,
+  `rm -rf ${compatBaseline}; mkdir -p ${compatBaseline}; tar xzf \"$COMPAT_BASELINE\" -C ${compatBaseline};`,
+  `exec jsii-diff ${compatBaseline}/package -k --ignore-file .compatignore'`,
+].join(' '));
 
 // a test run that finds no test fails
 // `npm test` first compiles with jsii, so an API that other languages cannot use fails the tests
