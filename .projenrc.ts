@@ -54,6 +54,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // commits and tags the release (no push: publishing is `npm publish dist-packages/js/*.tgz` and publib)
   release: true,
   releaseTrigger: release.ReleaseTrigger.manual({ changelogPath: 'CHANGELOG.md', gitPushCommand: '' }),
+  // the first release (no v* tag yet) is 0.1.0 rather than projen's 0.0.0; after it the commits decide
+  nextVersionCommand: 'test -n "$LATEST_TAG" || echo 0.1.0',
   sampleCode: false,
   docgen: true,
   // `dist/` holds the committed synth output of the examples; packages go elsewhere
