@@ -26,7 +26,7 @@ commands:
   abort DIR                 put the stable template back and take the canary pods back to it
   gate DIR --live FILE|-    exit 0 when the live workload has converged on the active stage, else 1
 
-options: --json (machine output), --help (per command)
+options: --json (machine output), --help (per command), --version
 exit codes: 0 done (gate: converged), 1 refused or not converged, 2 bad usage or malformed input
 `,
   plan: `usage: cdk8s-staged plan DIR [--json]
@@ -94,6 +94,7 @@ export function runCli(argv: string[], io: CliIo): number {
       strict: true,
       options: {
         'help': { type: 'boolean', short: 'h' },
+        'version': { type: 'boolean' },
         'json': { type: 'boolean' },
         'to': { type: 'string' },
         'force': { type: 'boolean' },
@@ -104,6 +105,11 @@ export function runCli(argv: string[], io: CliIo): number {
   } catch (e) {
     io.stderr(`cdk8s-staged: ${(e as Error).message}\n\n${USAGE[command]}`);
     return 2;
+  }
+  if (command === '' && values.version && !values.help) {
+    // package.json is two levels up from both src/cli/ and lib/cli/
+    io.stdout(`cdk8s-staged ${JSON.parse(fs.readFileSync(`${__dirname}/../../package.json`, 'utf-8')).version}\n`);
+    return 0;
   }
   if (values.help || command === '') {
     (values.help ? io.stdout : io.stderr)(USAGE[command]);
