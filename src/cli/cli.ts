@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { RolloutDirectory } from '../app/rollout-directory';
 import { describeImages } from '../core/revision';
