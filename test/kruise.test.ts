@@ -75,7 +75,7 @@ describe('the OpenKruise backend', () => {
             containers: [{ name: 'main', image: 'alpine:3.18.0', volumeMounts: [{ name: 'data', mountPath: '/data' }], securityContext: restricted }],
           },
         },
-        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+        volumeClaimTemplates: [{ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
       },
     });
     expect(schemaProblems(objects)).toEqual([]);
@@ -87,8 +87,9 @@ describe('the OpenKruise backend', () => {
     expect(sts.spec.updateStrategy).toBeUndefined();
   });
 
-  test('unknown fields in the pod template are dropped, and the check would catch them', () => {
-    const { objects, sts } = synth({ ...base, containers: [{ name: 'main', image: 'a', bogus: 1 } as any], backend: StatefulSetBackend.kruise() });
+  test('unknown fields in the pod template are refused, and the check would catch them in the output', () => {
+    expect(() => synth({ ...base, containers: [{ name: 'main', image: 'a', bogus: 1 } as any], backend: StatefulSetBackend.kruise() })).toThrow('containers[0].bogus (1) is not a known field: allowed are ');
+    const { objects, sts } = synth({ ...base, containers: [{ name: 'main', image: 'a' }], backend: StatefulSetBackend.kruise() });
     expect(sts.spec.template.spec.containers).toEqual([{ name: 'main', image: 'a', securityContext: restricted }]);
     const tampered = JSON.parse(JSON.stringify(objects));
     tampered[1].spec.template.spec.containers[0].bogus = 1;

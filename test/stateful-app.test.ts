@@ -144,6 +144,8 @@ describe('StatefulApp', () => {
         },
       },
       volumeClaimTemplates: [{
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
         metadata: { name: 'data', labels: { backup: 'daily' } },
         spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '10Gi' } } },
       }],
@@ -168,12 +170,17 @@ describe('StatefulApp', () => {
     expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 2147483647 } });
   });
 
-  test('unknown fields given through casts never reach the output', () => {
+  test('unknown fields of the props are refused, naming them', () => {
+    expect(() => synth({ containers: [{ name: 'c', image: 'i', bogus: 1 } as any] })).toThrow('containers[0].bogus (1) is not a known field: allowed are ');
+    expect(() => synth({ containers: [{ name: 'c', image: 'i', securityContext: { runAsUser: 1000, notAField: true } } as any] })).toThrow('containers[0].securityContext.notAField (true) is not a known field: allowed are ');
+  });
+
+  test('unknown fields inside the typed Kubernetes structs never reach the output', () => {
     const { objects, sts } = synth({
       containers: [{
-        name: 'c', image: 'i', bogus: 1,
+        name: 'c', image: 'i',
         readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromNumber(80), extra: true }, surprise: 2 },
-        securityContext: { runAsUser: 1000, notAField: true },
+        securityContext: { runAsUser: 1000 },
       } as any],
       volumes: [{ name: 'v', emptyDir: {}, nope: 1 } as any],
       tolerations: [{ key: 'k', wat: 'x' } as any],

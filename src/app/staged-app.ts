@@ -163,11 +163,11 @@ export class StagedApp extends App {
     // every object rendered once: checked across the app, then written into a tree or a chart manifest
     const all = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
     this.rendered = new Map(all.map(o => [o, o.toJson()]));
-    checkEmittedObjects(all.map(o => ({ json: this.rendered.get(o), path: o.node.path })));
     const sources = this.node.findAll().filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
       .filter((s): s is StagedSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
+    checkEmittedObjects(all.map(o => ({ json: this.rendered.get(o), path: o.node.path })));
     const outdir = path.resolve(this.outdir);
     const trees = treeObjects(sources);
 

@@ -199,7 +199,7 @@ describe('bad input', () => {
     ['fails a hostAlias ip that is not an IP', { hostAliases: [{ ip: '10.0.0.256', hostnames: ['a'] }] },
       'hostAliases[0].ip ("10.0.0.256") must be an IPv4 or IPv6 address such as "10.0.0.1" or "fd00::1"'],
     ['fails a topology spread maxSkew of 0', { topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' }] },
-      'topologySpreadConstraints[0].maxSkew (0) must be an integer >= 1'],
+      'topologySpreadConstraints[0].maxSkew (0) must be an integer between 1 and 2147483647'],
     ['fails an unknown whenUnsatisfiable', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'Schedule' }] },
       'topologySpreadConstraints[0].whenUnsatisfiable ("Schedule") must be one of "DoNotSchedule", "ScheduleAnyway"'],
     ['fails minDomains with ScheduleAnyway', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', minDomains: 2 }] },

@@ -102,7 +102,7 @@ describe('contradictions refused at synth, with the way out', () => {
     ['fails a runsAsRoot that is not a boolean', { containers: [c({ runsAsRoot: 'yes' as any })] },
       'containers[0].runsAsRoot ("yes") must be true or false'],
     ['fails a negative runAsUser', { containers: [c({ securityContext: { runAsUser: -1 } })] },
-      'containers[0].securityContext.runAsUser (-1) must be an integer >= 0'],
+      'containers[0].securityContext.runAsUser (-1) must be an integer between 0 and 2147483647'],
     ['fails an unknown securityContext field (a typo the L1 mapper would drop)', { containers: [c({ securityContext: { runAsNonroot: true } as any })] },
       'containers[0].securityContext.runAsNonroot (true) is not a known field: allowed are allowPrivilegeEscalation, capabilities, privileged, procMount, readOnlyRootFilesystem, runAsGroup, runAsNonRoot, runAsUser, seLinuxOptions, seccompProfile, windowsOptions'],
     ['fails an unknown capabilities field', { containers: [c({ securityContext: { capabilities: { added: ['NET_ADMIN'] } as any } })] },
