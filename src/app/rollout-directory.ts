@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { parseGates } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { podList } from '../core/pods';
 import { hasOwn } from '../core/validation';
@@ -277,6 +278,22 @@ export class RolloutDirectory {
    */
   public gate(liveJson: string): GateResult {
     return this.kind.gate(this.plan, liveJson);
+  }
+
+  /**
+   * What the analysis gate needs of the committed rollout.
+   * @internal
+   */
+  public _gateContext() {
+    const index = this.activeIndex();
+    return {
+      plan: this.plan,
+      view: this.kind.stageView(this.plan, index),
+      complete: index === this.plan.stages.length - 1,
+      gates: parseGates(this.plan, (field, what) => new Error(`plan.json field ${field} must be ${what}`)),
+      rootFile: path.join(this.directory, 'kustomization.yaml'),
+      stateFile: this.stateFile,
+    };
   }
 
   private activeIndex(): number {

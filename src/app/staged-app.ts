@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { StagedSource, isStagedSourceProvider } from '../constructs/shared/staged-source';
+import { withGates } from '../core/gates';
 import { kindById } from '../core/kinds/registry';
 import { checkEmittedObjects } from '../core/object-checks';
 import { RolloutState } from '../core/state';
@@ -219,7 +220,7 @@ export class StagedApp extends App {
 function renderRollout(source: StagedSource, objects: any[], previous: RolloutState | undefined, stateFile: string) {
   const kind = kindById(source.kind);
   const state = synthState(kind, previous, { ...source, objects });
-  const plan = kind.document(source.layout, state, stateFile);
+  const plan = withGates(kind.document(source.layout, state, stateFile), source.gates);
   return { state, tree: renderTree(kind, plan, objects, state.stable?.template ?? null, state.candidate.template) };
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { RolloutDirectory } from '../app/rollout-directory';
+import { advance, gateWithAnalysis } from '../app/analysis-gate';
 import { describeImages } from '../core/revision';
 import { MAX_LIVE_BYTES } from '../core/limits';
 import { hasOwn } from '../core/validation';
@@ -25,7 +26,9 @@ commands:
   status DIR                the active stage, the stable and candidate revisions, what the next stage changes
   promote DIR [--to STAGE]  move the active stage forward by one (or to STAGE)
   abort DIR                 put the stable template back and take the canary pods back to it
-  gate DIR --live FILE|-    exit 0 when the live workload has converged on the active stage, else 1
+  gate DIR --live FILE|-    exit 0 when the live workload has converged on the active stage (and passed its
+                            bake time and analyses, with --prometheus URL), else 1
+  advance DIR --live FILE|- gate, then promote and git commit (for CI)
 
 options: --json (machine output), --help (per command), --version
 exit codes: 0 done (gate: converged), 1 refused or not converged, 2 bad usage or malformed input
@@ -60,7 +63,7 @@ blue/green: the Service goes back to the stable colour). Then revert the templat
 there is no stable revision, the rollout is complete or the stage is pinned in code, and says what to
 change in code instead.
 `,
-  gate: `usage: cdk8s-staged gate DIR --live FILE|- [--json]
+  gate: `usage: cdk8s-staged gate DIR --live FILE|- [--prometheus URL] [--json]
 
 Read the live workload from FILE (or - for standard input) and exit 0 when the active stage has converged
 by the rule kubectl, Argo CD and Flux share. Exit 1 with the reason when it has not, 2 when the input is
@@ -74,13 +77,26 @@ Deployments: \`kubectl get deployment A B -o json\` (both Deployments of the rol
 check the Services' selectors). Each must have the stage's replicas and images, observedGeneration >=
 generation, no ProgressDeadlineExceeded, updatedReplicas == replicas, no old replicas left and
 availableReplicas >= updatedReplicas.
+
+Gates (rollout.gates in code, in plan.json): once converged, the active stage must have baked for its
+bake time, counted from the commit that last changed DIR/kustomization.yaml (the promotion), and each
+analysis must pass against the Prometheus HTTP API at --prometheus URL. Exit 1 says "not yet" or
+"failed its analysis" (--json: status not-yet or fail), 2 an unreachable Prometheus or a bad query.
+`,
+  advance: `usage: cdk8s-staged advance DIR --live FILE|- [--prometheus URL] [--abort-on-failure] [--push REMOTE:BRANCH] [--no-code-check] [--json]
+
+One step for CI: the gate of the active stage (convergence, bake time, analyses); when it passes,
+promote to the next stage and git commit DIR and its state file ("chore(rollout): promote APP from A to
+B"), optionally push. Idempotent: a stage that is not done changes nothing (exit 1); a complete rollout
+has nothing to do (exit 0). A failed analysis exits 1 and changes nothing, or with --abort-on-failure
+aborts and commits the abort ("fix(rollout): abort APP at STAGE").
 `,
 };
 
 class UsageError extends Error {}
 
 /** Run the command line; returns the exit code. Never throws. */
-export function runCli(argv: string[], io: CliIo): number {
+export function runCli(argv: string[], io: CliIo): number | Promise<number> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : '';
   if (command !== '' && !hasOwn(USAGE, command)) {
     io.stderr(`cdk8s-staged: unknown command ${JSON.stringify(command)}\n\n${USAGE['']}`);
@@ -101,6 +117,9 @@ export function runCli(argv: string[], io: CliIo): number {
         'force': { type: 'boolean' },
         'no-code-check': { type: 'boolean' },
         'live': { type: 'string' },
+        'prometheus': { type: 'string' },
+        'abort-on-failure': { type: 'boolean' },
+        'push': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -116,16 +135,20 @@ export function runCli(argv: string[], io: CliIo): number {
     (values.help ? io.stdout : io.stderr)(USAGE[command]);
     return values.help ? 0 : 2;
   }
-  try {
-    return run(command, positionals, values, io);
-  } catch (e) {
+  const fail = (e: unknown) => {
     io.stderr(`cdk8s-staged: ${(e as Error).message}\n`);
     return e instanceof UsageError ? 2 : 1;
+  };
+  try {
+    const code = run(command, positionals, values, io);
+    return typeof code === 'number' ? code : code.catch(fail);
+  } catch (e) {
+    return fail(e);
   }
 }
 
-function run(command: string, positionals: string[], values: { [k: string]: any }, io: CliIo): number {
-  const allowed: { [c: string]: string[] } = { plan: ['json'], status: ['json'], promote: ['json', 'to', 'force', 'no-code-check'], abort: ['json'], gate: ['json', 'live'] };
+function run(command: string, positionals: string[], values: { [k: string]: any }, io: CliIo): number | Promise<number> {
+  const allowed: { [c: string]: string[] } = { plan: ['json'], status: ['json'], promote: ['json', 'to', 'force', 'no-code-check'], abort: ['json'], gate: ['json', 'live', 'prometheus'], advance: ['json', 'live', 'prometheus', 'abort-on-failure', 'push', 'no-code-check'] };
   for (const option of Object.keys(values)) {
     if (!allowed[command].includes(option)) {
       throw new UsageError(`${command} does not take --${option}\n\n${USAGE[command]}`);
@@ -180,18 +203,22 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
       out(r, `${r.message}\nchanged: ${r.changedFiles.join(', ')} and the rollout state\n`);
       return 0;
     }
+    case 'advance': {
+      const text = readLive(command, values, io);
+      return advance(dir.directory, text, { prometheusUrl: values.prometheus, abortOnFailure: values['abort-on-failure'] === true, push: values.push, codeCheck: values['no-code-check'] !== true }).then(r => {
+        if (json) io.stdout(JSON.stringify(r, undefined, 2) + '\n');
+        else (r.exitCode === 0 ? io.stdout : io.stderr)(`${r.exitCode === 0 ? '' : 'cdk8s-staged: '}${r.message}${r.commit ? `\ncommitted ${r.commit}` : ''}\n`);
+        return r.exitCode;
+      });
+    }
     case 'gate': {
-      if (typeof values.live !== 'string') {
-        throw new UsageError(`gate needs --live FILE or --live - (standard input)\n\n${USAGE.gate}`);
-      }
-      const what = `--live (${JSON.stringify(values.live)})`;
-      let text: string;
-      try {
-        const bytes = values.live === '-' ? io.readStdin() : readLimited(values.live, MAX_LIVE_BYTES, what);
-        text = typeof bytes === 'string' ? bytes : decodeLiveStatus(bytes, what);
-      } catch (e) {
-        const message = (e as Error).message;
-        throw new UsageError(message.startsWith(what) ? message : `${what} cannot be read: ${message}`);
+      const text = readLive(command, values, io);
+      if (dir._gateContext().gates.size > 0 || values.prometheus !== undefined) {
+        return gateWithAnalysis(dir, text, { prometheusUrl: values.prometheus }).then(v => {
+          if (json) io.stdout(JSON.stringify(v, undefined, 2) + '\n');
+          else (v.exitCode === 0 ? io.stdout : io.stderr)(`${v.exitCode === 0 ? '' : 'cdk8s-staged: '}${v.reason}\n`);
+          return v.exitCode;
+        });
       }
       const verdict = dir.gate(text);
       if (json) {
@@ -203,4 +230,19 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
     }
   }
   throw new UsageError(USAGE['']);
+}
+
+/** The live status of `--live FILE` or `--live -`, bounded and decoded. */
+function readLive(command: string, values: { [k: string]: any }, io: CliIo): string {
+  if (typeof values.live !== 'string') {
+    throw new UsageError(`${command} needs --live FILE or --live - (standard input)\n\n${USAGE[command]}`);
+  }
+  const what = `--live (${JSON.stringify(values.live)})`;
+  try {
+    const bytes = values.live === '-' ? io.readStdin() : readLimited(values.live, MAX_LIVE_BYTES, what);
+    return typeof bytes === 'string' ? bytes : decodeLiveStatus(bytes, what);
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new UsageError(message.startsWith(what) ? message : `${what} cannot be read: ${message}`);
+  }
 }

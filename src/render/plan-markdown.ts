@@ -1,4 +1,5 @@
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
+import { gatesMarkdown } from '../core/gates';
 import { mermaidFlowchart, nextStageLine, stageLabel } from '../core/plan-text';
 
 /**
@@ -21,6 +22,7 @@ export function planMarkdown(kind: RolloutKind<any, any>, plan: PlanDocumentBase
   lines.push(`**Active stage: \`${stageLabel(active)}\`** ${section.activeSummary}${plan.pinned ? ', pinned in code by `rollout.activeStage`' : ''}.`);
   lines.push(nextStageLine(next), '');
   lines.push(...section.table, '');
+  lines.push(...gatesMarkdown(plan));
   lines.push(...mermaidFlowchart(section.flowchart, active.index));
   return lines.join('\n');
 }

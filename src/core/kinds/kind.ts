@@ -116,6 +116,8 @@ export interface PlanDocumentBase {
   /** What the last synth, promotion or abort changed, for a reviewer. */
   readonly notes: string[];
   readonly stages: ReadonlyArray<{ readonly index: number; readonly name: string; readonly directory: string }>;
+  /** The gates by stage (`core/gates.ts`), only when the rollout declares any. */
+  readonly gates?: { readonly [stage: string]: unknown };
 }
 
 /** One stage as the CLI shows it. */
