@@ -19,6 +19,8 @@ export interface StagedSource {
   readonly pinnedStage?: string;
   readonly allowSupersede: boolean;
   readonly allowRecreate: boolean;
+  /** Accept a hand edit of the root that skips stages (`rollout.allowStageSkip`). */
+  readonly allowStageSkip: boolean;
 }
 
 /** Implemented by constructs that have a staged rollout. */
