@@ -21,8 +21,9 @@ export { ServiceType, DeploymentServicePort, DeploymentServiceOptions, CanaryRol
 
 // the App, and the committed rollout directories (the operations of the cdk8s-staged command)
 export { StagedAppProps, StagedApp } from './app/staged-app';
-export { RolloutStatus, PromoteOptions, ChangeResult, GateResult, RolloutDirectory } from './app/rollout-directory';
+export { RolloutStatus, PromoteOptions, ChangeResult, GateResult, OpenOptions, RootEdit, RolloutDirectory } from './app/rollout-directory';
+export { VerifyOptions, VerifyCheck, TreeVerdict, VerifyReport, verifyChange, verifySummary } from './app/verify';
 
 // GitOps agents
-export { ArgoCdSyncOptions, ArgoCdApplicationProps, ArgoCdApplication, ArgoCdCluster, ArgoCdApplicationSetProps, ArgoCdApplicationSet } from './gitops/argocd';
-export { FluxSourceKind, FluxHealthCheck, FluxKustomizationProps, FluxKustomization } from './gitops/flux';
+export { ArgoCdSyncOptions, ArgoCdApplicationProps, ArgoCdApplication, ArgoCdCluster, ArgoCdApplicationSetProps, ArgoCdApplicationSet, ArgoCdRetry, ArgoCdIgnoreDifference, ArgoCdNotification } from './gitops/argocd';
+export { FluxSourceKind, FluxHealthCheck, FluxKustomizationProps, FluxKustomization, FluxDependency, FluxGitRepositoryProps, FluxGitRepository } from './gitops/flux';
