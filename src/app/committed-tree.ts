@@ -29,8 +29,9 @@ export type RootReading =
  * @param files the tree, relative path -> content
  * @param activeDirectory the directory of the stage the state file records
  * @param where the tree's directory, for messages
+ * @param stateFile the state file's path, for messages
  */
-export function readRoot(files: { [file: string]: string }, state: RolloutState, activeDirectory: string, where: string): RootReading {
+export function readRoot(files: { [file: string]: string }, state: RolloutState, activeDirectory: string, where: string, stateFile: string): RootReading {
   const rootFile = `${where}/kustomization.yaml`;
   const asWritten = { ...files, 'kustomization.yaml': rootKustomization(activeDirectory) };
   const digest = treeDigest(asWritten);
@@ -44,7 +45,7 @@ export function readRoot(files: { [file: string]: string }, state: RolloutState,
     ].filter(s => s !== '').join('; ');
     return {
       status: 'tampered',
-      reason: `the tree in ${where} is not the one last written (its digest, with the root kustomization.yaml's stage line put back, is ${digest}, not ${state.treeDigest} in the rollout state)${what ? `: ${what}` : ''}: only the stage line of ${rootFile} may be edited by hand; restore the other files from git or run cdk8s synth`,
+      reason: `the tree in ${where} is not the one last written (its digest, with the root kustomization.yaml's stage line put back, is ${digest}, not ${state.treeDigest} in ${stateFile})${what ? `: ${what}` : ''}: files were edited, added or removed by hand, and only the stage line of ${rootFile} may be; restore them from git or run cdk8s synth`,
     };
   }
   const selected = rootSelection(files['kustomization.yaml']);
@@ -122,7 +123,7 @@ export function readCommittedTree(where: string, files: { [file: string]: string
     throw new Error(`the rollout state ${stateFile} (app ${JSON.stringify(state.app)}, stage ${JSON.stringify(state.activeStage)}) does not match plan.json (app ${JSON.stringify(plan.app)}, stage ${JSON.stringify(plan.activeStage)}): restore both from git or run cdk8s synth`);
   }
   const active = plan.stages.find(s => s.name === plan.activeStage)!;
-  const reading = readRoot(files, state, active.directory, where);
+  const reading = readRoot(files, state, active.directory, where, stateFile);
   if (reading.status === 'tampered') {
     throw new Error(reading.reason);
   }

@@ -189,7 +189,7 @@ export class StagedApp extends App {
       return state;
     }
     const active = plan.stages.find(s => s.name === state.activeStage);
-    if (plan.activeStage !== state.activeStage || active === undefined || readRoot(files, state, active.directory, where).status !== 'root-edited') {
+    if (plan.activeStage !== state.activeStage || active === undefined || readRoot(files, state, active.directory, where, stateFile).status !== 'root-edited') {
       return state;
     }
     const tree = readCommittedTree(where, files, state, stateFile, { allowSkip: source.allowStageSkip, allow: 'rollout.allowStageSkip' });

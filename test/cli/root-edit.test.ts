@@ -140,7 +140,7 @@ describe('a hand edit of the root line', () => {
     fs.writeFileSync(repo.path('dist/web/stages/01-canary/extra.yaml'), 'x: 1\n');
     const r = repo.cli('status', 'dist/web');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^cdk8s-staged: the tree in dist\/web is not the one last written \(its digest, with the root kustomization.yaml's stage line put back, is sha256:[0-9a-f]{64}, not sha256:[0-9a-f]{64} in the rollout state\): added stages\/01-canary\/extra.yaml: only the stage line of dist\/web\/kustomization.yaml may be edited by hand; restore the other files from git or run cdk8s synth\n$/);
+    expect(r.err).toMatch(/^cdk8s-staged: the tree in dist\/web is not the one last written \(its digest, with the root kustomization.yaml's stage line put back, is sha256:[0-9a-f]{64}, not sha256:[0-9a-f]{64} in .*rollout-state\/web.json\): added stages\/01-canary\/extra.yaml: files were edited, added or removed by hand, and only the stage line of dist\/web\/kustomization.yaml may be; restore them from git or run cdk8s synth\n$/);
     fs.rmSync(repo.path('dist/web/stages/01-canary/extra.yaml'));
     repo.edit(ROOT, 'resources:', 'namePrefix: x-\nresources:');
     expect(repo.cli('status', 'dist/web').err).toBe('cdk8s-staged: dist/web/kustomization.yaml has fields other than the stage line (namePrefix): it may hold only apiVersion kustomize.config.k8s.io/v1beta1, kind Kustomization and resources with one stage directory; restore it from git or run cdk8s synth\n');
