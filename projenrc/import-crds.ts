@@ -35,7 +35,7 @@ interface CrdImport {
 }
 
 const argoSource = ['source.repoURL', 'source.targetRevision', 'source.path'];
-const argoSyncPolicy = ['syncPolicy.automated.prune', 'syncPolicy.automated.selfHeal', 'syncPolicy.syncOptions'];
+const argoSyncPolicy = ['syncPolicy.automated.prune', 'syncPolicy.automated.selfHeal', 'syncPolicy.syncOptions', 'syncPolicy.retry', 'ignoreDifferences'];
 
 /** What src/gitops and src/constructs set on each kind: add a path here when a construct sets a new field. */
 export const CRD_IMPORTS: CrdImport[] = [
@@ -56,6 +56,10 @@ export const CRD_IMPORTS: CrdImport[] = [
       'spec.generators.list.elements',
       'spec.generators.clusters.selector.matchLabels',
       'spec.template.metadata.name',
+      'spec.template.metadata.finalizers',
+      'spec.template.metadata.annotations',
+      'spec.goTemplate',
+      'spec.goTemplateOptions',
       'spec.template.spec.project',
       ...argoSource.map(p => `spec.template.spec.${p}`),
       'spec.template.spec.destination.server', 'spec.template.spec.destination.namespace',
@@ -67,7 +71,7 @@ export const CRD_IMPORTS: CrdImport[] = [
     file: 'kustomize.toolkit.fluxcd.io_kustomizations.yaml',
     keep: [
       'spec.sourceRef', 'spec.path', 'spec.interval', 'spec.retryInterval', 'spec.prune', 'spec.wait',
-      'spec.timeout', 'spec.targetNamespace', 'spec.force', 'spec.healthChecks',
+      'spec.timeout', 'spec.targetNamespace', 'spec.force', 'spec.healthChecks', 'spec.dependsOn', 'spec.serviceAccountName',
     ],
   },
   // what src/constructs/stateful/kruise-statefulset.ts sets; the pod and claim templates whole (their

@@ -10,13 +10,16 @@ import { checkEmittedObjects } from '../core/object-checks';
 import { RolloutState } from '../core/state';
 import { synthState } from '../core/kinds/synth';
 import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from '../io/atomic-write';
-import { listFiles } from '../io/read-files';
+import { committedFilesAtHead } from '../io/git';
+import { listFiles, readFiles } from '../io/read-files';
 import { readStateFile, stateFilePath } from '../io/state-store';
 import { ENVIRONMENT } from '../model/environment';
 import { stateJson } from '../model/state-file';
 import { synthReporting } from './synth-or-exit';
 import { renderTree, treeDigest } from '../render/tree';
 import { toYamlDocuments } from '../render/yaml';
+import { parsePlanFile } from '../model/plan-file';
+import { readCommittedTree, readRoot } from './committed-tree';
 
 /** Props of `StagedApp`. */
 export interface StagedAppProps extends AppProps {
@@ -176,7 +179,8 @@ export class StagedApp extends App {
       const apiObjects = trees[i];
       const objects = apiObjects.map(o => this.rendered.get(o));
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
-      const previous = readStateFile(stateFile);
+      const committed = readStateFile(stateFile);
+      const previous = committed && this.followRoot(source, committed, stateFile);
       const relativeState = path.relative(path.join(this.committedOutdir, source.directory), stateFile).split(path.sep).join('/');
       const rendered = renderRollout(source, objects, previous, relativeState);
       const directory = path.join(outdir, source.directory);
@@ -184,6 +188,35 @@ export class StagedApp extends App {
       const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
       return { source, apiObjects, tree: { directory, files: rendered.tree }, state, stateFile };
     });
+  }
+
+  /**
+   * The root line is the promotion: when the committed tree's root kustomization.yaml selects another
+   * stage than the state file and nothing else was edited, the synth starts from that stage (the rules
+   * of `promote` apply; `rollout.allowStageSkip` allows skipping stages). The committed tree is read from
+   * the working tree under the committed output directory when it is there (a synth run without
+   * `cdk8s synth`, or the code check), else from git HEAD (`cdk8s synth` deleted the output directory
+   * before the app ran). A tree that is neither, or edited beyond the root line, is not followed: the
+   * synth rewrites it from the state file, as before.
+   */
+  private followRoot(source: StagedSource, state: RolloutState, stateFile: string): RolloutState {
+    const where = path.join(this.committedOutdir, source.directory);
+    const files = fs.existsSync(path.join(where, 'plan.json')) ? readFiles(where) : committedFilesAtHead(where);
+    if (files === undefined || files['plan.json'] === undefined) {
+      return state;
+    }
+    let plan;
+    try {
+      plan = parsePlanFile(`${where}/plan.json`, files['plan.json']).plan;
+    } catch {
+      return state;
+    }
+    const active = plan.stages.find(s => s.name === state.activeStage);
+    if (plan.activeStage !== state.activeStage || active === undefined || readRoot(files, state, active.directory, where, stateFile).status !== 'root-edited') {
+      return state;
+    }
+    const tree = readCommittedTree(where, files, state, stateFile, { allowSkip: source.allowStageSkip, allow: 'rollout.allowStageSkip' });
+    return tree.state;
   }
 
   /** `construct-metadata.json`, as cdk8s writes it: each object's name and construct path. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { RolloutDirectory } from '../app/rollout-directory';
 import { advance, gateWithAnalysis } from '../app/analysis-gate';
+import { GitError, verifyChange, VerifyReport, verifySummary } from '../app/verify';
 import { describeImages } from '../core/revision';
 import { MAX_LIVE_BYTES } from '../core/limits';
 import { hasOwn } from '../core/validation';
@@ -29,8 +30,12 @@ commands:
   gate DIR --live FILE|-    exit 0 when the live workload has converged on the active stage (and passed its
                             bake time and analyses, with --prometheus URL), else 1
   advance DIR --live FILE|- gate, then promote and git commit (for CI)
+  verify [DIR] --base REV   check a change (a pull request) of the rollout trees against REV
 
-options: --json (machine output), --help (per command), --version
+The root kustomization.yaml is the promotion: a tree whose root was edited by hand to select the next
+stage (and nothing else) is at that stage; --allow-skip accepts an edit that skips stages.
+
+options: --json (machine output), --allow-skip, --help (per command), --version
 exit codes: 0 done (gate: converged), 1 refused or not converged, 2 bad usage or malformed input
 `,
   plan: `usage: cdk8s-staged plan DIR [--json]
@@ -62,6 +67,25 @@ to the stable revision (StatefulSet: partition 0 rolls them back; canary: the ca
 blue/green: the Service goes back to the stable colour). Then revert the template in code too. Refuses (exit 1) when
 there is no stable revision, the rollout is complete or the stage is pinned in code, and says what to
 change in code instead.
+`,
+  verify: `usage: cdk8s-staged verify [DIR] --base REV [--allow-skip] [--allow-recreate] [--allow-supersede] [--no-code-check] [--json]
+
+Check a change of rollout trees, such as a pull request: every rollout tree (a directory with plan.json)
+whose files or state file differ between the merge base of REV and HEAD and the working tree. DIR is
+any directory in the git repository (default: the working directory). For each tree:
+
+  hand-edits   nothing was edited by hand beyond the root kustomization.yaml's stage line
+  stage-move   the active stage moves one stage forward, or aborts back to the stable template at the
+               last stage; a new template starts at the first stage after complete
+  immutable    no immutable field (a selector, serviceName, ...) changes
+  code         the tree is the one the cdk8s app renders (skipped with --no-code-check)
+
+  --base REV        the base of the change, such as origin/main
+  --allow-skip      allow a stage move that skips stages
+  --allow-recreate  allow an immutable field change (the workload is recreated)
+  --allow-supersede allow a new template in the middle of a rollout
+
+Exit 0 when every tree passes, 1 when one fails, 2 when REV or the repository cannot be read.
 `,
   gate: `usage: cdk8s-staged gate DIR --live FILE|- [--prometheus URL] [--json]
 
@@ -120,6 +144,10 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
         'prometheus': { type: 'string' },
         'abort-on-failure': { type: 'boolean' },
         'push': { type: 'string' },
+        'allow-skip': { type: 'boolean' },
+        'base': { type: 'string' },
+        'allow-recreate': { type: 'boolean' },
+        'allow-supersede': { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -148,18 +176,29 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
 }
 
 function run(command: string, positionals: string[], values: { [k: string]: any }, io: CliIo): number | Promise<number> {
-  const allowed: { [c: string]: string[] } = { plan: ['json'], status: ['json'], promote: ['json', 'to', 'force', 'no-code-check'], abort: ['json'], gate: ['json', 'live', 'prometheus'], advance: ['json', 'live', 'prometheus', 'abort-on-failure', 'push', 'no-code-check'] };
+  const allowed: { [c: string]: string[] } = {
+    plan: ['json', 'allow-skip'],
+    status: ['json', 'allow-skip'],
+    promote: ['json', 'to', 'force', 'no-code-check', 'allow-skip'],
+    abort: ['json', 'allow-skip'],
+    gate: ['json', 'live', 'prometheus', 'allow-skip'],
+    advance: ['json', 'live', 'prometheus', 'abort-on-failure', 'push', 'no-code-check'],
+    verify: ['json', 'base', 'allow-skip', 'allow-recreate', 'allow-supersede', 'no-code-check'],
+  };
   for (const option of Object.keys(values)) {
     if (!allowed[command].includes(option)) {
       throw new UsageError(`${command} does not take --${option}\n\n${USAGE[command]}`);
     }
+  }
+  if (command === 'verify') {
+    return verify(positionals, values, io);
   }
   if (positionals.length !== 1) {
     throw new UsageError(`${command} takes one rollout directory, got ${positionals.length === 0 ? 'none' : JSON.stringify(positionals)}\n\n${USAGE[command]}`);
   }
   const json = values.json === true;
   const out = (value: unknown, text: string) => io.stdout(json ? JSON.stringify(value, undefined, 2) + '\n' : text);
-  const dir = RolloutDirectory.open(positionals[0]);
+  const dir = RolloutDirectory.open(positionals[0], { allowSkip: values['allow-skip'] === true || values.force === true });
 
   switch (command) {
     case 'plan': {
@@ -245,4 +284,30 @@ function readLive(command: string, values: { [k: string]: any }, io: CliIo): str
     const message = (e as Error).message;
     throw new UsageError(message.startsWith(what) ? message : `${what} cannot be read: ${message}`);
   }
+}
+
+function verify(positionals: string[], values: { [k: string]: any }, io: CliIo): number {
+  if (positionals.length > 1) {
+    throw new UsageError(`verify takes at most one directory, got ${JSON.stringify(positionals)}\n\n${USAGE.verify}`);
+  }
+  if (typeof values.base !== 'string' || values.base === '') {
+    throw new UsageError(`verify needs --base REV, the base of the change (such as origin/main)\n\n${USAGE.verify}`);
+  }
+  let report: VerifyReport;
+  try {
+    report = verifyChange({
+      base: values.base,
+      directory: positionals[0],
+      allowSkip: values['allow-skip'] === true,
+      allowRecreate: values['allow-recreate'] === true,
+      allowSupersede: values['allow-supersede'] === true,
+      codeCheck: values['no-code-check'] !== true,
+    });
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(e.message);
+    throw e;
+  }
+  const text = values.json === true ? JSON.stringify(report, undefined, 2) + '\n' : verifySummary(report);
+  io.stdout(text);
+  return report.exitCode;
 }

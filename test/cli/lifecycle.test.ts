@@ -263,7 +263,7 @@ describe('a release lifecycle driven from Git', () => {
     fs.appendFileSync(planMd, 'edited\n');
     const edited = cli('promote', dir);
     expect(edited.code).toBe(1);
-    expect(edited.err).toMatch(/^cdk8s-staged: the tree in .* is not the one last written \(its digest sha256:[0-9a-f]{64} is not sha256:[0-9a-f]{64} in .*web\.json\): files were edited, added or removed by hand; restore them from git or run cdk8s synth\n$/);
+    expect(edited.err).toMatch(/^cdk8s-staged: the tree in .* is not the one last written \(its digest, with the root kustomization.yaml's stage line put back, is sha256:[0-9a-f]{64}, not sha256:[0-9a-f]{64} in .*web\.json\): files were edited, added or removed by hand, and only the stage line of .*\/kustomization.yaml may be; restore them from git or run cdk8s synth\n$/);
     git('checkout', 'dist/web/PLAN.md');
     expectClean();
     expect(readTree(dir)['kustomization.yaml']).toContain('- stages/01-canary\n');

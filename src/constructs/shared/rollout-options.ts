@@ -24,6 +24,14 @@ export interface RolloutOptionsBase {
    */
   readonly allowRecreate?: boolean;
   /**
+   * Accept a root `kustomization.yaml` edited by hand (a Git web editor, Kargo's `yaml-update`, Renovate)
+   * that moves the rollout forward by more than one stage. An edit that moves forward by one stage is
+   * always accepted; one that moves back never is (an abort also restores the stable template: use
+   * `cdk8s-staged abort` or revert the template in code).
+   * @default false - such a synth fails and names the stages the edit skips
+   */
+  readonly allowStageSkip?: boolean;
+  /**
    * The rollout root, relative to the app's output directory.
    * @default - the app name
    */
@@ -45,6 +53,7 @@ export interface ResolvedRolloutOptions {
   readonly allowRecreate: boolean;
   /** The gates by stage, in stage order; undefined when none. */
   readonly gates?: { [stage: string]: StageGate };
+  readonly allowStageSkip: boolean;
 }
 
 /** Check the shared rollout options against the plan's stage names. */
@@ -55,7 +64,7 @@ export function resolveRolloutOptions(options: RolloutOptionsBase, stageNames: s
   }
   const directory = options.directory ?? app;
   checkRelativeDirectory('rollout.directory', directory);
-  return { directory, pinnedStage: pinned, allowSupersede: options.allowSupersede ?? false, allowRecreate: options.allowRecreate ?? false, gates: checkGates(options.gates, stageNames) };
+  return { directory, pinnedStage: pinned, allowSupersede: options.allowSupersede ?? false, allowRecreate: options.allowRecreate ?? false, allowStageSkip: options.allowStageSkip ?? false, gates: checkGates(options.gates, stageNames) };
 }
 
 /** Gates name stages the rollout leaves (not the last), each a StageGate. */

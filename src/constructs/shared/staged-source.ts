@@ -28,6 +28,8 @@ export interface StagedSource {
   readonly allowRecreate: boolean;
   /** The gates by stage, in stage order, when any. */
   readonly gates?: { [stage: string]: StageGate };
+  /** Accept a hand edit of the root that skips stages (`rollout.allowStageSkip`). */
+  readonly allowStageSkip: boolean;
 }
 
 /** Implemented by constructs that have a staged rollout. */
