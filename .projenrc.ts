@@ -75,6 +75,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testTimeout: 60000,
     },
   },
+  // source maps without the sources in them: stack traces keep file and line, the tarball stays small
+  tsconfig: { compilerOptions: { inlineSources: false } },
   tsconfigDev: {
     include: ['examples/**/*.ts', 'bench/**/*.ts'],
     compilerOptions: {},

@@ -20,7 +20,7 @@ describe('cdk8s-staged --version', () => {
   });
 
   test('the usage names it', () => {
-    expect(cli(['--help']).out).toContain('options: --json (machine output), --help (per command), --version\n');
+    expect(cli(['--help']).out).toContain('options: --json (machine output), --allow-skip, --help (per command), --version\n');
   });
 
   test('--help wins over --version', () => {

@@ -33,10 +33,10 @@ describe('src/imports', () => {
 
   test('keeps the Argo CD and Flux types small (a full ApplicationSet import is 3.2 MB)', () => {
     const appset = fs.readFileSync(path.join(imports, 'argocd-applicationset-argoproj.io.ts'), 'utf-8');
-    expect(appset.length).toBeLessThan(20_000);
+    expect(appset.length).toBeLessThan(30_000);
     expect(appset.match(/^export class \w+/gm)).toEqual(['export class ApplicationSet']);
     for (const file of ['argocd-application-argoproj.io.ts', 'flux-kustomization-kustomize.toolkit.fluxcd.io.ts']) {
-      expect({ file, small: fs.statSync(path.join(imports, file)).size < 20_000 }).toEqual({ file, small: true });
+      expect({ file, small: fs.statSync(path.join(imports, file)).size < 30_000 }).toEqual({ file, small: true });
     }
     // the JSON keys the CRD spells differently from the TypeScript names are kept
     expect(appset).toContain("'repoURL': obj.repoUrl,");
