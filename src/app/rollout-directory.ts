@@ -3,10 +3,12 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { renderFromCode } from '../io/code-check';
 import { deploymentGateVerdict, gateVerdict } from '../cli/gate';
-import { FileToWrite, writeAtomically } from '../io/atomic-write';
+import { FileToWrite, commitOutputs, settlePendingCommit } from '../io/atomic-write';
+import { repositoryRoot } from '../io/paths';
+import { withWriteLock } from '../io/write-lock';
 import { DeploymentPlanDocument, deploymentPlanTable } from '../render/deployment-plan-doc';
 import { parseActiveDirectory } from '../render/kustomization';
-import { readFiles } from '../io/read-files';
+import { readCommittedTree } from '../io/read-files';
 import { PlanDocument, planTable } from '../render/plan-doc';
 import { readStateFile, stateJson } from '../io/state-file';
 import { renderDeploymentTree, treeDigest, writePlanFiles } from '../render/tree';
@@ -140,6 +142,8 @@ export class RolloutDirectory {
    */
   public static open(directory: string): RolloutDirectory {
     const dir = path.resolve(directory);
+    // a writer killed mid-commit left a journal: settle it first, so the tree and state are whole
+    settlePendingCommit(dir);
     const planFile = path.join(dir, 'plan.json');
     if (!fs.existsSync(planFile)) {
       throw new Error(`${directory} is not a rollout directory: it has no plan.json (expected the directory cdk8s synth wrote for a StatefulApp with a rollout, such as dist/web)`);
@@ -170,11 +174,7 @@ export class RolloutDirectory {
     if (state.activeStage !== plan.activeStage || state.app !== plan.app) {
       throw new Error(`the rollout state ${stateFile} (app ${JSON.stringify(state.app)}, stage ${JSON.stringify(state.activeStage)}) does not match plan.json (app ${JSON.stringify(plan.app)}, stage ${JSON.stringify(plan.activeStage)}): run cdk8s synth`);
     }
-    const files = readFiles(dir);
-    const digest = treeDigest(files);
-    if (digest !== state.treeDigest) {
-      throw new Error(`the tree in ${directory} is not the one last written (its digest ${digest} is not ${state.treeDigest} in ${stateFile}): files were edited, added or removed by hand; restore them from git or run cdk8s synth`);
-    }
+    const files = readCommittedTree(dir, directory, state.treeDigest, stateFile);
     return new RolloutDirectory(dir, plan, state, stateFile, files);
   }
 
@@ -384,15 +384,30 @@ export class RolloutDirectory {
     }
   }
 
-  /** Rewrite the plan files (and `extra` files) and the state file, atomically. */
+  /**
+   * Rewrite the plan files (and `extra` files) and the state file with one commit, holding the write
+   * lock of the repository; under the lock the tree and state are read again, and a change since `open`
+   * (another promote, abort or synth) is refused instead of being overwritten.
+   */
   private commit(plan: PlanDocument | DeploymentPlanDocument, state: RolloutState, extra: Map<string, string>): string[] {
     const next = new Map(Object.entries(this.files));
     for (const [file, content] of extra) next.set(file, content);
     writePlanFiles(next, plan);
     const changed = [...next.keys()].filter(f => next.get(f) !== this.files[f]).sort();
-    const files: FileToWrite[] = changed.map(f => ({ path: path.join(this.directory, f), content: next.get(f)! }));
+    const files: FileToWrite[] = changed.map(f => ({ path: path.join(this.directory, f), content: next.get(f)!, within: this.directory }));
     files.push({ path: this.stateFile, content: stateJson({ ...state, treeDigest: treeDigest(next), files: [...next.keys()].sort() }) });
-    writeAtomically([], files);
+    const root = repositoryRoot([this.directory, this.stateFile]);
+    withWriteLock(root, () => {
+      const now = readStateFile(this.stateFile);
+      const raced = new Error(`the rollout ${this.plan.app} in ${this.directory} changed after it was opened (another promote, abort or synth wrote it): nothing was written; look at the new state and run the command again`);
+      if (!now || stateJson(now) !== stateJson(this.state)) throw raced;
+      try {
+        readCommittedTree(this.directory, this.directory, this.state.treeDigest, this.stateFile);
+      } catch {
+        throw raced;
+      }
+      commitOutputs({ root, trees: [], files });
+    });
     return changed;
   }
 }

@@ -3,7 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from '../io/atomic-write';
+import { FileToWrite, TreeToWrite, checkDisjoint, checkStateDirectory, commitOutputs } from '../io/atomic-write';
+import { repositoryRoot } from '../io/paths';
+import { withWriteLock } from '../io/write-lock';
 import { planDocument } from '../render/plan-doc';
 import { listFiles } from '../io/read-files';
 import { DeploymentPlanDocument } from '../render/deployment-plan-doc';
@@ -44,6 +46,8 @@ interface RenderedRollout {
   readonly tree: TreeToWrite;
   readonly state: RolloutState;
   readonly stateFile: string;
+  /** The files of the tree as last written (the previous state), the only ones the synth may replace. */
+  readonly previousFiles: string[];
 }
 
 /**
@@ -65,9 +69,11 @@ export class StagedApp extends App {
   private readonly committedOutdir: string;
 
   public constructor(props: StagedAppProps = {}) {
-    super(props);
+    // the code check of cdk8s-staged: write only into its directory, whatever outdir the code gives
+    const checkOutdir = process.env.CDK8S_STAGED_CHECK_OUTDIR || undefined;
+    super(checkOutdir ? { ...props, outdir: checkOutdir } : props);
     this.stateDirectory = path.resolve(props.stateDirectory ?? 'rollout-state');
-    this.readOnlyState = props.readOnlyState ?? process.env.CDK8S_STAGED_READ_ONLY_STATE === '1';
+    this.readOnlyState = checkOutdir ? true : props.readOnlyState ?? process.env.CDK8S_STAGED_READ_ONLY_STATE === '1';
     this.committedOutdir = path.resolve(props.committedOutdir ?? process.env.CDK8S_STAGED_COMMITTED_OUTDIR ?? this.outdir);
   }
 
@@ -81,21 +87,29 @@ export class StagedApp extends App {
   }
 
   public synth(): void {
-    let rollouts: RenderedRollout[];
-    try {
-      rollouts = this.renderRollouts();
-    } catch (err) {
-      const restored = this.restoreCommittedOutput();
-      if (restored) {
-        (err as Error).message += `\n(cdk8s synth deleted ${this.outdir} before the app ran; the committed files were restored from git HEAD, so nothing changed)`;
+    // one writer at a time per repository, from reading the state files to the commit: a promote during
+    // the synth is refused instead of being silently undone by it
+    const outdir = path.resolve(this.outdir);
+    const root = repositoryRoot(this.readOnlyState ? [outdir] : [outdir, this.stateDirectory]);
+    withWriteLock(root, () => {
+      let rollouts: RenderedRollout[];
+      try {
+        rollouts = this.renderRollouts();
+      } catch (err) {
+        const restored = this.restoreCommittedOutput();
+        if (restored) {
+          (err as Error).message += `\n(cdk8s synth deleted ${this.outdir} before the app ran; the committed files were restored from git HEAD, so nothing changed)`;
+        }
+        throw err;
       }
-      throw err;
-    }
-    const files: FileToWrite[] = this.chartManifests(rollouts);
-    if (!this.readOnlyState) {
-      files.push(...rollouts.map(r => ({ path: r.stateFile, content: stateJson(r.state) })));
-    }
-    writeAtomically(rollouts.map(r => r.tree), files);
+      const files: FileToWrite[] = this.chartManifests(rollouts).map(f => ({ ...f, within: outdir }));
+      if (!this.readOnlyState) {
+        checkStateDirectory(outdir, this.stateDirectory);
+        files.push(...rollouts.map(r => ({ path: r.stateFile, content: stateJson(r.state), within: this.stateDirectory })));
+      }
+      const trees: TreeToWrite[] = rollouts.map(r => ({ ...r.tree, previousFiles: r.previousFiles, within: outdir }));
+      commitOutputs({ root, trees, files });
+    });
   }
 
   /**
@@ -145,7 +159,7 @@ export class StagedApp extends App {
       const directory = path.join(outdir, source.directory);
       checkOnlyOwnFiles(directory, previous?.files ?? []);
       const state: RolloutState = { ...next, treeDigest: treeDigest(files), files: [...files.keys()].sort() };
-      return { source, apiObjects, tree: { directory, files }, state, stateFile };
+      return { source, apiObjects, tree: { directory, files }, state, stateFile, previousFiles: previous?.files ?? [] };
     });
   }
 
