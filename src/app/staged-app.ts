@@ -90,6 +90,7 @@ export class StagedApp extends App {
     // one writer at a time per repository, from reading the state files to the commit: a promote during
     // the synth is refused instead of being silently undone by it
     const outdir = path.resolve(this.outdir);
+    if (!this.readOnlyState) checkStateDirectory(outdir, this.stateDirectory);
     const root = repositoryRoot(this.readOnlyState ? [outdir] : [outdir, this.stateDirectory]);
     withWriteLock(root, () => {
       let rollouts: RenderedRollout[];
@@ -104,7 +105,6 @@ export class StagedApp extends App {
       }
       const files: FileToWrite[] = this.chartManifests(rollouts).map(f => ({ ...f, within: outdir }));
       if (!this.readOnlyState) {
-        checkStateDirectory(outdir, this.stateDirectory);
         files.push(...rollouts.map(r => ({ path: r.stateFile, content: stateJson(r.state), within: this.stateDirectory })));
       }
       const trees: TreeToWrite[] = rollouts.map(r => ({ ...r.tree, previousFiles: r.previousFiles, within: outdir }));
