@@ -160,7 +160,8 @@ export class RolloutDirectory {
       checkPlan(planFile, plan);
     }
     const rootFile = path.join(dir, 'kustomization.yaml');
-    const rootText = fs.existsSync(rootFile) ? fs.readFileSync(rootFile, 'utf-8') : '';
+    // a CRLF checkout (core.autocrlf) is judged by the digest below, which tolerates it
+    const rootText = fs.existsSync(rootFile) ? fs.readFileSync(rootFile, 'utf-8').replace(/\r\n/g, '\n') : '';
     const selected = parseActiveDirectory(rootText);
     const active = (plan.stages as Array<{ name: string; directory: string }>).find(s => s.name === plan.activeStage)!;
     if (selected !== active.directory) {
