@@ -8,7 +8,9 @@ import { hasOwn } from '../core/validation';
 import { abortNote, orRefuse, promotionNote } from '../core/messages';
 import { otherColor, RevisionSummary, RolloutState } from '../core/state';
 import { abortTransition, CommittedRollout, promoteTransition } from '../core/state-machine';
-import { FileToWrite, writeAtomically } from '../io/atomic-write';
+import { commitOutputs, FileToWrite, settlePendingCommit } from '../io/atomic-write';
+import { repositoryRoot as lockRoot } from '../io/paths';
+import { withWriteLock } from '../io/write-lock';
 import { renderFromCode } from '../io/code-check';
 import { readFiles } from '../io/read-files';
 import { isInside, repositoryRoot } from '../io/repository';
@@ -157,6 +159,8 @@ export class RolloutDirectory {
    */
   public static open(directory: string, options: OpenOptions = {}): RolloutDirectory {
     const dir = path.resolve(directory);
+    // a writer killed mid-commit left a journal: settle it first, so the tree and state are whole
+    settlePendingCommit(dir);
     const read = RolloutDirectory.read(directory, dir, options);
     return new RolloutDirectory(dir, directory, options, read.tree, read.stateFile, read.stateText);
   }
@@ -377,17 +381,35 @@ export class RolloutDirectory {
     }
   }
 
-  /** Rewrite the plan files (and `extra` files) and the state file, atomically. */
+  /**
+   * Rewrite the plan files (and `extra` files) and the state file with one commit, holding the write
+   * lock of the repository; under the lock the tree and state are read again, and a change since `open`
+   * (another promote, abort or synth) is refused instead of being overwritten.
+   */
   private commit(plan: PlanDocumentBase, state: RolloutState, extra: Map<string, string>): string[] {
     const next = new Map(Object.entries(this.files));
     for (const [file, content] of extra) next.set(file, content);
     writePlanFiles(next, this.kind, plan);
     const changed = [...next.keys()].filter(f => next.get(f) !== this.files[f]).sort();
-    const files: FileToWrite[] = changed.map(f => ({ path: path.join(this.directory, f), content: next.get(f)! }));
+    const files: FileToWrite[] = changed.map(f => ({ path: path.join(this.directory, f), content: next.get(f)!, within: this.directory }));
     const written: RolloutState = { ...state, treeDigest: treeDigest(next), files: [...next.keys()].sort() };
     const stateText = stateJson(written);
     files.push({ path: this.stateFile, content: stateText });
-    writeAtomically([], files);
+    const root = lockRoot([this.directory, this.stateFile]);
+    withWriteLock(root, () => {
+      // under the lock, the tree and state must still be the ones this handle read or wrote
+      const raced = new Error(`the rollout ${this.plan.app} in ${this.directory} changed after it was opened (another promote, abort or synth wrote it): nothing was written; look at the new state and run the command again`);
+      const nowState = fs.existsSync(this.stateFile) ? fs.readFileSync(this.stateFile, 'utf-8') : undefined;
+      let nowFiles: { [file: string]: string };
+      try {
+        nowFiles = readFiles(this.directory);
+      } catch {
+        throw raced;
+      }
+      const same = Object.keys(nowFiles).length === Object.keys(this.files).length && Object.entries(this.files).every(([f, c]) => nowFiles[f] === c);
+      if (nowState !== this.stateText || !same) throw raced;
+      commitOutputs({ root, trees: [], files });
+    });
     // the handle now reflects what it wrote: the next operation starts from it
     this.files = Object.fromEntries(next);
     this.normalized = this.files;

@@ -9,7 +9,9 @@ import { kindById } from '../core/kinds/registry';
 import { checkEmittedObjects } from '../core/object-checks';
 import { RolloutState } from '../core/state';
 import { synthState } from '../core/kinds/synth';
-import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from '../io/atomic-write';
+import { FileToWrite, TreeToWrite, checkDisjoint, checkStateDirectory, commitOutputs } from '../io/atomic-write';
+import { repositoryRoot } from '../io/paths';
+import { withWriteLock } from '../io/write-lock';
 import { committedFilesAtHead } from '../io/git';
 import { listFiles, readFiles } from '../io/read-files';
 import { readStateFile, stateFilePath } from '../io/state-store';
@@ -51,6 +53,8 @@ interface RenderedRollout {
   readonly tree: TreeToWrite;
   readonly state: RolloutState;
   readonly stateFile: string;
+  /** The files of the tree as last written (the previous state), the only ones the synth may replace. */
+  readonly previousFiles: string[];
 }
 
 /**
@@ -82,13 +86,15 @@ export class StagedApp extends App {
   private rendered = new Map<ApiObject, any>();
 
   public constructor(props: StagedAppProps = {}) {
-    super(props);
+    // the code check of cdk8s-staged: write only into its directory, whatever outdir the code gives
+    const checkOutdir = process.env[ENVIRONMENT.checkOutdir] || undefined;
+    super(checkOutdir ? { ...props, outdir: checkOutdir } : props);
     if (this.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
       throw new Error(`yamlOutputType (${JSON.stringify(this.yamlOutputType)}) must be YamlOutputType.FILE_PER_CHART: a StagedApp writes each rollout as its own tree of Kustomize directories and every other object into <chart id>${this.outputFileExtension}`);
     }
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
     this.stateDirectory = path.resolve(props.stateDirectory ?? 'rollout-state');
-    this.readOnlyState = props.readOnlyState ?? process.env[ENVIRONMENT.readOnlyState] === '1';
+    this.readOnlyState = checkOutdir ? true : props.readOnlyState ?? process.env[ENVIRONMENT.readOnlyState] === '1';
     this.committedOutdir = path.resolve(props.committedOutdir ?? process.env[ENVIRONMENT.committedOutdir] ?? this.outdir);
   }
 
@@ -102,24 +108,32 @@ export class StagedApp extends App {
   }
 
   public synth(): void {
-    let rollouts: RenderedRollout[];
-    try {
-      rollouts = this.renderRollouts();
-    } catch (err) {
-      const restored = this.restoreCommittedOutput();
-      if (restored) {
-        (err as Error).message += `\n(cdk8s synth deleted ${this.outdir} before the app ran; the committed files were restored from git HEAD, so nothing changed)`;
+    // one writer at a time per repository, from reading the state files to the commit: a promote during
+    // the synth is refused instead of being silently undone by it
+    const outdir = path.resolve(this.outdir);
+    if (!this.readOnlyState) checkStateDirectory(outdir, this.stateDirectory);
+    const root = repositoryRoot(this.readOnlyState ? [outdir] : [outdir, this.stateDirectory]);
+    withWriteLock(root, () => {
+      let rollouts: RenderedRollout[];
+      try {
+        rollouts = this.renderRollouts();
+      } catch (err) {
+        const restored = this.restoreCommittedOutput();
+        if (restored) {
+          (err as Error).message += `\n(cdk8s synth deleted ${this.outdir} before the app ran; the committed files were restored from git HEAD, so nothing changed)`;
+        }
+        throw err;
       }
-      throw err;
-    }
-    const files: FileToWrite[] = this.chartManifests(rollouts);
-    if (this.recordMetadata) {
-      files.push(this.constructMetadata());
-    }
-    if (!this.readOnlyState) {
-      files.push(...rollouts.map(r => ({ path: r.stateFile, content: stateJson(r.state) })));
-    }
-    writeAtomically(rollouts.map(r => r.tree), files);
+      const files: FileToWrite[] = this.chartManifests(rollouts).map(f => ({ ...f, within: outdir }));
+      if (this.recordMetadata) {
+        files.push({ ...this.constructMetadata(), within: outdir });
+      }
+      if (!this.readOnlyState) {
+        files.push(...rollouts.map(r => ({ path: r.stateFile, content: stateJson(r.state), within: this.stateDirectory })));
+      }
+      const trees: TreeToWrite[] = rollouts.map(r => ({ ...r.tree, previousFiles: r.previousFiles, within: outdir }));
+      commitOutputs({ root, trees, files });
+    });
   }
 
   /**
@@ -186,7 +200,7 @@ export class StagedApp extends App {
       const directory = path.join(outdir, source.directory);
       checkOnlyOwnFiles(directory, previous?.files ?? []);
       const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
-      return { source, apiObjects, tree: { directory, files: rendered.tree }, state, stateFile };
+      return { source, apiObjects, tree: { directory, files: rendered.tree }, state, stateFile, previousFiles: previous?.files ?? [] };
     });
   }
 
