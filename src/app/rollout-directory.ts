@@ -1,24 +1,24 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { CommittedTree, readCommittedTree } from './committed-tree';
 import { parseGates } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
-import { podList } from '../core/pods';
-import { hasOwn } from '../core/validation';
 import { abortNote, orRefuse, promotionNote } from '../core/messages';
+import { podList } from '../core/pods';
 import { otherColor, RevisionSummary, RolloutState } from '../core/state';
 import { abortTransition, CommittedRollout, promoteTransition } from '../core/state-machine';
+import { hasOwn } from '../core/validation';
 import { commitOutputs, FileToWrite, settlePendingCommit } from '../io/atomic-write';
-import { repositoryRoot as lockRoot } from '../io/paths';
-import { withWriteLock } from '../io/write-lock';
 import { renderFromCode } from '../io/code-check';
+import { pathExists, readText, readTextIfExists } from '../io/files';
+import { repositoryRoot as lockRoot } from '../io/paths';
 import { readFiles } from '../io/read-files';
 import { isInside, repositoryRoot } from '../io/repository';
 import { readStateFile } from '../io/state-store';
+import { withWriteLock } from '../io/write-lock';
 import { parsePlanFile } from '../model/plan-file';
 import { stateJson } from '../model/state-file';
 import { renderTree, treeDigest, writePlanFiles } from '../render/tree';
-import { CommittedTree, readCommittedTree } from './committed-tree';
 
 /** Where a rollout stands. */
 export interface RolloutStatus {
@@ -168,17 +168,17 @@ export class RolloutDirectory {
   /** Read and check the tree and its state file from disk. */
   private static read(directory: string, dir: string, options: OpenOptions): { tree: CommittedTree; stateFile: string; stateText: string | undefined } {
     const planFile = path.join(dir, 'plan.json');
-    if (!fs.existsSync(planFile)) {
+    if (!pathExists(planFile)) {
       throw new Error(`${directory} is not a rollout directory: it has no plan.json (expected the directory cdk8s synth wrote for a StatefulApp with a rollout, such as dist/web)`);
     }
-    const { plan } = parsePlanFile(planFile, fs.readFileSync(planFile, 'utf-8'));
+    const { plan } = parsePlanFile(planFile, readText(planFile));
     const stateFile = path.resolve(dir, plan.stateFile);
     const root = repositoryRoot(dir);
     if (root !== undefined && !isInside(root, stateFile)) {
       throw new Error(`${planFile} field stateFile (${JSON.stringify(plan.stateFile)}) leaves the repository ${root}: the rollout state lives beside cdk8s.yaml; run cdk8s synth to rewrite it`);
     }
     const state = readStateFile(stateFile);
-    const stateText = state ? fs.readFileSync(stateFile, 'utf-8') : undefined;
+    const stateText = state ? readText(stateFile) : undefined;
     const tree = readCommittedTree(directory, readFiles(dir), state, stateFile, { allowSkip: options.allowSkip ?? false, allow: '--allow-skip' });
     return { tree, stateFile, stateText };
   }
@@ -197,6 +197,7 @@ export class RolloutDirectory {
   private normalized: { [file: string]: string };
   /** The state file's text, as this handle last read or wrote it. */
   private stateText: string | undefined;
+  private edit?: RootEdit;
 
   private constructor(directory: string, given: string, options: OpenOptions, tree: CommittedTree, stateFile: string, stateText: string | undefined) {
     this.directory = directory;
@@ -219,8 +220,6 @@ export class RolloutDirectory {
   public get rootEdit(): RootEdit | undefined {
     return this.edit;
   }
-
-  private edit?: RootEdit;
 
   /**
    * Before each operation: read the tree and the state file again, run the tamper check, and refuse when
@@ -399,7 +398,7 @@ export class RolloutDirectory {
     withWriteLock(root, () => {
       // under the lock, the tree and state must still be the ones this handle read or wrote
       const raced = new Error(`the rollout ${this.plan.app} in ${this.directory} changed after it was opened (another promote, abort or synth wrote it): nothing was written; look at the new state and run the command again`);
-      const nowState = fs.existsSync(this.stateFile) ? fs.readFileSync(this.stateFile, 'utf-8') : undefined;
+      const nowState = readTextIfExists(this.stateFile);
       let nowFiles: { [file: string]: string };
       try {
         nowFiles = readFiles(this.directory);

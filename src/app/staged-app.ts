@@ -1,27 +1,26 @@
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { readCommittedTree, readRoot } from './committed-tree';
+import { synthReporting } from './synth-or-exit';
 import { StagedSource, isStagedSourceProvider } from '../constructs/shared/staged-source';
 import { withGates } from '../core/gates';
 import { kindById } from '../core/kinds/registry';
+import { synthState } from '../core/kinds/synth';
 import { checkEmittedObjects } from '../core/object-checks';
 import { RolloutState } from '../core/state';
-import { synthState } from '../core/kinds/synth';
 import { FileToWrite, TreeToWrite, checkDisjoint, checkStateDirectory, commitOutputs } from '../io/atomic-write';
+import { pathExists } from '../io/files';
+import { committedFilesAtHead, restoreOutputFromHead } from '../io/git';
 import { repositoryRoot } from '../io/paths';
-import { withWriteLock } from '../io/write-lock';
-import { committedFilesAtHead } from '../io/git';
 import { listFiles, readFiles } from '../io/read-files';
 import { readStateFile, stateFilePath } from '../io/state-store';
+import { withWriteLock } from '../io/write-lock';
 import { ENVIRONMENT } from '../model/environment';
+import { parsePlanFile } from '../model/plan-file';
 import { stateJson } from '../model/state-file';
-import { synthReporting } from './synth-or-exit';
 import { renderTree, treeDigest } from '../render/tree';
 import { toYamlDocuments } from '../render/yaml';
-import { parsePlanFile } from '../model/plan-file';
-import { readCommittedTree, readRoot } from './committed-tree';
 
 /** Props of `StagedApp`. */
 export interface StagedAppProps extends AppProps {
@@ -157,20 +156,7 @@ export class StagedApp extends App {
    * @returns true when files were restored
    */
   private restoreCommittedOutput(): boolean {
-    const outdir = path.resolve(this.outdir);
-    if (fs.existsSync(outdir) && fs.readdirSync(outdir).length > 0) {
-      return false;
-    }
-    const parent = path.dirname(outdir);
-    if (!fs.existsSync(parent)) {
-      return false;
-    }
-    const tracked = spawnSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
-    if (tracked.status !== 0 || tracked.stdout.trim() === '') {
-      return false;
-    }
-    const checkout = spawnSync('git', ['checkout', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
-    return checkout.status === 0;
+    return restoreOutputFromHead(path.resolve(this.outdir));
   }
 
   private renderRollouts(): RenderedRollout[] {
@@ -215,7 +201,7 @@ export class StagedApp extends App {
    */
   private followRoot(source: StagedSource, state: RolloutState, stateFile: string): RolloutState {
     const where = path.join(this.committedOutdir, source.directory);
-    const files = fs.existsSync(path.join(where, 'plan.json')) ? readFiles(where) : committedFilesAtHead(where);
+    const files = pathExists(path.join(where, 'plan.json')) ? readFiles(where) : committedFilesAtHead(where);
     if (files === undefined || files['plan.json'] === undefined) {
       return state;
     }

@@ -1,9 +1,9 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { CommittedTree, readCommittedTree } from './committed-tree';
 import { orRefuse, RefusedError } from '../core/messages';
 import { reviewTransition, ReviewedRollout } from '../core/state-machine';
 import { renderFromCode } from '../io/code-check';
+import { pathExists } from '../io/files';
 import { changedPaths, fileAt, filesAt, gitToplevel, GitError, mergeBase, pathsAt, resolveRevision, workingPaths } from '../io/git';
 import { readFiles } from '../io/read-files';
 import { readStateFile } from '../io/state-store';
@@ -105,7 +105,7 @@ export function verifyChange(options: VerifyOptions): VerifyReport {
   const trees = [...new Set([...workingPaths(top).filter(isPlan), ...pathsAt(top, baseCommit).filter(isPlan)].map(dirOf))].sort();
   const verdicts: TreeVerdict[] = [];
   for (const tree of trees) {
-    const head = fs.existsSync(path.join(top, tree, 'plan.json')) ? readFiles(path.join(top, tree)) : undefined;
+    const head = pathExists(path.join(top, tree, 'plan.json')) ? readFiles(path.join(top, tree)) : undefined;
     const base = filesAt(top, baseCommit, tree);
     const stateFile = stateFileOf(tree, head?.['plan.json'] ?? base['plan.json']);
     if (stateFile === undefined) continue; // a plan.json of something else
@@ -125,7 +125,10 @@ function stateFileOf(tree: string, planText: string | undefined): string | undef
   }
 }
 
-function verifyTree(top: string, tree: string, stateFile: string, headFiles: { [f: string]: string } | undefined, baseFiles: { [f: string]: string }, baseCommit: string, options: VerifyOptions): TreeVerdict {
+function verifyTree(
+  top: string, tree: string, stateFile: string, headFiles: { [f: string]: string } | undefined,
+  baseFiles: { [f: string]: string }, baseCommit: string, options: VerifyOptions,
+): TreeVerdict {
   const checks: VerifyCheck[] = [];
   const verdict = (extra: { from?: string; to?: string }) => ({ directory: tree, ...extra, ok: checks.every(c => c.ok), checks });
   const read = { allowSkip: true, allow: '--allow-skip' };

@@ -1,11 +1,11 @@
-import * as fs from 'fs';
 import { parseArgs } from 'util';
-import { RolloutDirectory } from '../app/rollout-directory';
 import { advance, gateWithAnalysis } from '../app/analysis-gate';
+import { RolloutDirectory } from '../app/rollout-directory';
 import { GitError, verifyChange, VerifyReport, verifySummary } from '../app/verify';
-import { describeImages } from '../core/revision';
 import { MAX_LIVE_BYTES } from '../core/limits';
+import { describeImages } from '../core/revision';
 import { hasOwn } from '../core/validation';
+import { readText } from '../io/files';
 import { readLimited } from '../io/read-limited';
 import { decodeLiveStatus } from '../model/live-status';
 
@@ -38,17 +38,17 @@ stage (and nothing else) is at that stage; --allow-skip accepts an edit that ski
 options: --json (machine output), --allow-skip, --help (per command), --version
 exit codes: 0 done (gate: converged), 1 refused or not converged, 2 bad usage or malformed input
 `,
-  plan: `usage: cdk8s-staged plan DIR [--json]
+  'plan': `usage: cdk8s-staged plan DIR [--json]
 
 Print the stages table of PLAN.md (old = stable revision, new = candidate): a column per pod for a
 StatefulSet, per Deployment and Service for a Deployment rollout. --json prints the stage names.
 `,
-  status: `usage: cdk8s-staged status DIR [--json]
+  'status': `usage: cdk8s-staged status DIR [--json]
 
 Print the active stage (its partition, or its replica split and share of traffic for Deployments), the
 stable and candidate revisions, and what the next stage changes.
 `,
-  promote: `usage: cdk8s-staged promote DIR [--to STAGE] [--force] [--no-code-check] [--json]
+  'promote': `usage: cdk8s-staged promote DIR [--to STAGE] [--force] [--no-code-check] [--json]
 
 Move the active stage forward by one, or to STAGE: the one resources line of DIR/kustomization.yaml
 changes, plan.json, PLAN.md and the rollout state file follow. Commit the result for review.
@@ -60,7 +60,7 @@ changes, plan.json, PLAN.md and the rollout state file follow. Commit the result
 Refuses (exit 1, nothing changed) to move back, past complete, to skip stages without --force, to move a
 stage pinned in code, and to act on a tree that differs from what cdk8s synth would write now.
 `,
-  abort: `usage: cdk8s-staged abort DIR [--json]
+  'abort': `usage: cdk8s-staged abort DIR [--json]
 
 Put the stable template back in DIR/base and select the last stage, so the pods on the candidate go back
 to the stable revision (StatefulSet: partition 0 rolls them back; canary: the canary scales to 0;
@@ -68,7 +68,7 @@ blue/green: the Service goes back to the stable colour). Then revert the templat
 there is no stable revision, the rollout is complete or the stage is pinned in code, and says what to
 change in code instead.
 `,
-  verify: `usage: cdk8s-staged verify [DIR] --base REV [--allow-skip] [--allow-recreate] [--allow-supersede] [--no-code-check] [--json]
+  'verify': `usage: cdk8s-staged verify [DIR] --base REV [--allow-skip] [--allow-recreate] [--allow-supersede] [--no-code-check] [--json]
 
 Check a change of rollout trees, such as a pull request: every rollout tree (a directory with plan.json)
 whose files or state file differ between the merge base of REV and HEAD and the working tree. DIR is
@@ -87,7 +87,7 @@ any directory in the git repository (default: the working directory). For each t
 
 Exit 0 when every tree passes, 1 when one fails, 2 when REV or the repository cannot be read.
 `,
-  gate: `usage: cdk8s-staged gate DIR --live FILE|- [--prometheus URL] [--json]
+  'gate': `usage: cdk8s-staged gate DIR --live FILE|- [--prometheus URL] [--json]
 
 Read the live workload from FILE (or - for standard input) and exit 0 when the active stage has converged
 by the rule kubectl, Argo CD and Flux share. Exit 1 with the reason when it has not, 2 when the input is
@@ -107,7 +107,7 @@ bake time, counted from the commit that last changed DIR/kustomization.yaml (the
 analysis must pass against the Prometheus HTTP API at --prometheus URL. Exit 1 says "not yet" or
 "failed its analysis" (--json: status not-yet or fail), 2 an unreachable Prometheus or a bad query.
 `,
-  advance: `usage: cdk8s-staged advance DIR --live FILE|- [--prometheus URL] [--abort-on-failure] [--push REMOTE:BRANCH] [--no-code-check] [--json]
+  'advance': `usage: cdk8s-staged advance DIR --live FILE|- [--prometheus URL] [--abort-on-failure] [--push REMOTE:BRANCH] [--no-code-check] [--json]
 
 One step for CI: the gate of the active stage (convergence, bake time, analyses); when it passes,
 promote to the next stage and git commit DIR and its state file ("chore(rollout): promote APP from A to
@@ -156,7 +156,7 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
   }
   if (command === '' && values.version && !values.help) {
     // package.json is two levels up from both src/cli/ and lib/cli/
-    io.stdout(`cdk8s-staged ${JSON.parse(fs.readFileSync(`${__dirname}/../../package.json`, 'utf-8')).version}\n`);
+    io.stdout(`cdk8s-staged ${JSON.parse(readText(`${__dirname}/../../package.json`)).version}\n`);
     return 0;
   }
   if (values.help || command === '') {

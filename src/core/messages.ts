@@ -18,12 +18,12 @@ export interface KindProse {
   readonly recreate: string;
   /** The same for PLAN.md, completing "Before this commit syncs, ...". */
   readonly recreateNote: string;
-  /** How an abort takes the candidate pods back, completing "The template is back at the stable revision R and ...". */
-  rollback(pods: string[]): string;
   /** The note of the first synth. */
   readonly firstNote: string;
   /** What promoting backwards would do, appended to "promote only moves forward". */
   readonly backwards: string;
+  /** How an abort takes the candidate pods back, completing "The template is back at the stable revision R and ...". */
+  rollback(pods: string[]): string;
 }
 
 /** What a promotion changes. */

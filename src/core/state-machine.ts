@@ -1,7 +1,7 @@
 import { PodSet, podList, StagePods } from './pods';
 import { canonicalJson, templateChanges } from './revision';
-import { own } from './validation';
 import { AbortRecord, Color, ImmutableFields, NextState, otherColor, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf } from './state';
+import { own } from './validation';
 
 /**
  * The one state machine of a rollout: synth, promote and abort as pure transitions. Each returns a typed

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkDuration, checkNonEmpty, checkRepoPath } from './common';
+import { checkDnsLabel, checkLabels, show } from '../core/validation';
 import * as app from '../imports/argocd-application-argoproj.io';
 import * as appset from '../imports/argocd-applicationset-argoproj.io';
-import { checkDnsLabel, checkLabels, show } from '../core/validation';
 
 /** What Argo CD applications built here have in common. */
 export interface ArgoCdSyncOptions {
@@ -315,11 +315,15 @@ export class ArgoCdApplicationSet extends Construct {
       throw new Error(`clusters (${show(props.clusters)}) and clusterSelector (${show(props.clusterSelector)}): set exactly one of them`);
     }
     const generator: appset.ApplicationSetSpecGenerators = props.clusters !== undefined
-      ? { list: { elements: props.clusters.map((c, i) => {
-        checkDnsLabel(`clusters[${i}].name`, c.name);
-        checkNonEmpty(`clusters[${i}].server`, c.server);
-        return { name: c.name, server: c.server };
-      }) } }
+      ? {
+        list: {
+          elements: props.clusters.map((c, i) => {
+            checkDnsLabel(`clusters[${i}].name`, c.name);
+            checkNonEmpty(`clusters[${i}].server`, c.server);
+            return { name: c.name, server: c.server };
+          }),
+        },
+      }
       : { clusters: { selector: { matchLabels: (checkLabels('clusterSelector', props.clusterSelector!), props.clusterSelector) } } };
     if (props.clusters !== undefined && props.clusters.length === 0) {
       throw new Error('clusters ([]) must list at least one cluster');

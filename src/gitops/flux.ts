@@ -1,9 +1,9 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkDuration, checkRepoPath } from './common';
-import * as flux from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
 import { IStagedWorkload } from '../constructs/shared/staged-workload';
 import { checkDnsLabel, show } from '../core/validation';
+import * as flux from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
 
 /** The kind of a Flux source. */
 export enum FluxSourceKind {

@@ -149,3 +149,26 @@ export function workingPaths(toplevel: string): string[] {
   }
   return [...new Set(run.stdout.split('\0').filter(p => p !== '' && fs.existsSync(path.join(toplevel, p))))].sort();
 }
+
+/**
+ * `cdk8s synth` deletes the whole output directory before it runs the app. When the app then refuses,
+ * put the committed output back from git HEAD, so that a refusal leaves the working tree as it was. Only
+ * an output directory that is missing or empty is restored, and only from git: nothing uncommitted can be
+ * overwritten.
+ * @returns true when files were restored
+ */
+export function restoreOutputFromHead(outdir: string): boolean {
+  if (fs.existsSync(outdir) && fs.readdirSync(outdir).length > 0) {
+    return false;
+  }
+  const parent = path.dirname(outdir);
+  if (!fs.existsSync(parent)) {
+    return false;
+  }
+  const tracked = spawnSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
+  if (tracked.status !== 0 || tracked.stdout.trim() === '') {
+    return false;
+  }
+  const checkout = spawnSync('git', ['checkout', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
+  return checkout.status === 0;
+}

@@ -18,12 +18,10 @@ export function scanTree(dir: string): TreeScan {
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
-      if (entry.isSymbolicLink()) scan.symlinks.push(rel(full));
-      else if (entry.isDirectory()) {
+      if (entry.isSymbolicLink()) {scan.symlinks.push(rel(full));} else if (entry.isDirectory()) {
         scan.directories.push(rel(full));
         walk(full);
-      } else if (entry.isFile()) scan.files.push(rel(full));
-      else scan.others.push(rel(full));
+      } else if (entry.isFile()) {scan.files.push(rel(full));} else {scan.others.push(rel(full));}
     }
   };
   let stat: fs.Stats | undefined;

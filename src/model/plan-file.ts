@@ -1,5 +1,5 @@
-import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { parseGates } from '../core/gates';
+import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { kindOfPlan } from '../core/kinds/registry';
 
 /**

@@ -1,5 +1,5 @@
-import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { gatesMarkdown } from '../core/gates';
+import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { mermaidFlowchart, nextStageLine, stageLabel } from '../core/plan-text';
 
 /**

@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { runCli } from '../../src/cli/cli';
 import { tempDir } from './synth';
+import { runCli } from '../../src/cli/cli';
 
 const repoRoot = path.join(__dirname, '..', '..');
 

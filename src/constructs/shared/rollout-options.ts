@@ -64,7 +64,14 @@ export function resolveRolloutOptions(options: RolloutOptionsBase, stageNames: s
   }
   const directory = options.directory ?? app;
   checkRelativeDirectory('rollout.directory', directory);
-  return { directory, pinnedStage: pinned, allowSupersede: options.allowSupersede ?? false, allowRecreate: options.allowRecreate ?? false, allowStageSkip: options.allowStageSkip ?? false, gates: checkGates(options.gates, stageNames) };
+  return {
+    directory,
+    pinnedStage: pinned,
+    allowSupersede: options.allowSupersede ?? false,
+    allowRecreate: options.allowRecreate ?? false,
+    allowStageSkip: options.allowStageSkip ?? false,
+    gates: checkGates(options.gates, stageNames),
+  };
 }
 
 /** Gates name stages the rollout leaves (not the last), each a StageGate. */

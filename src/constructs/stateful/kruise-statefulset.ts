@@ -15,7 +15,9 @@ import { PodManagementPolicy } from '../shared/types';
  */
 
 /** The rules of Kruise's webhook that involve the app's own props. */
-export function checkKruiseApp(options: KruiseOptions, podManagementPolicy: PodManagementPolicy | undefined, strategy: StatefulSetUpdateStrategy | undefined, minReadySeconds: number | undefined): void {
+export function checkKruiseApp(
+  options: KruiseOptions, podManagementPolicy: PodManagementPolicy | undefined, strategy: StatefulSetUpdateStrategy | undefined, minReadySeconds: number | undefined,
+): void {
   if (minReadySeconds !== undefined) {
     throw new Error(`minReadySeconds (${minReadySeconds}) is not a field of the Advanced StatefulSet: use StatefulSetBackend.kruise({ minReadySeconds }) (rollingUpdate.minReadySeconds, 0 to 300)`);
   }

@@ -4,9 +4,9 @@ import { BadField, checkActiveStage, checkCandidate, checkCounts, checkStateFile
 import { podNames } from '../partition';
 import { ResolvedStage } from '../plan';
 import { markdownTable, namespaceText, revisionText, stageCell, stageLabel } from '../plan-text';
-import { own, show } from '../validation';
 import { templateImages, templateRevision } from '../revision';
 import { ImmutableFields } from '../state';
+import { own, show } from '../validation';
 
 /**
  * The StatefulSet kinds: the partition moves pods from the highest ordinal down (apps/v1), or in the
