@@ -11,6 +11,7 @@ import { RolloutState } from '../core/state';
 import { synthState } from '../core/kinds/synth';
 import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from '../io/atomic-write';
 import { committedFilesAtHead } from '../io/git';
+import { warnIfGitIgnored } from '../io/git-ignore';
 import { listFiles, readFiles } from '../io/read-files';
 import { readStateFile, stateFilePath } from '../io/state-store';
 import { ENVIRONMENT } from '../model/environment';
@@ -102,6 +103,7 @@ export class StagedApp extends App {
   }
 
   public synth(): void {
+    warnIfGitIgnored({ 'output directory': this.outdir, 'state directory': this.stateDirectory });
     let rollouts: RenderedRollout[];
     try {
       rollouts = this.renderRollouts();
