@@ -31,6 +31,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'jest-util@^29',
     // validates objects against the CRDs' openAPIV3Schema in tests
     'ajv@^8',
+    // parses the Mermaid flowcharts of PLAN.md in tests (mermaid.parse needs a DOM for its sanitizer: jsdom)
+    'mermaid@^11',
+    'jsdom@^29',
   ],
 
   // the other jsii languages, named the way the cdk8s-team libraries name theirs (cdk8s-plus: distName = the npm

@@ -13,6 +13,7 @@ import { FileToWrite, TreeToWrite, checkDisjoint, checkStateDirectory, commitOut
 import { pathExists } from '../io/files';
 import { committedFilesAtHead, restoreOutputFromHead } from '../io/git';
 import { repositoryRoot } from '../io/paths';
+import { warnIfGitIgnored } from '../io/git-ignore';
 import { listFiles, readFiles } from '../io/read-files';
 import { readStateFile, stateFilePath } from '../io/state-store';
 import { withWriteLock } from '../io/write-lock';
@@ -107,6 +108,7 @@ export class StagedApp extends App {
   }
 
   public synth(): void {
+    warnIfGitIgnored({ 'output directory': this.outdir, 'state directory': this.stateDirectory });
     // one writer at a time per repository, from reading the state files to the commit: a promote during
     // the synth is refused instead of being silently undone by it
     const outdir = path.resolve(this.outdir);

@@ -23,6 +23,6 @@ export function planMarkdown(kind: RolloutKind<any, any>, plan: PlanDocumentBase
   lines.push(nextStageLine(next), '');
   lines.push(...section.table, '');
   lines.push(...gatesMarkdown(plan));
-  lines.push(...mermaidFlowchart(section.flowchart, active.index));
+  lines.push(...mermaidFlowchart(section.flowchart, active.index, plan.stages.map(stageLabel)));
   return lines.join('\n');
 }
