@@ -5,7 +5,7 @@ import { buildExamples } from '../../examples/main';
 import { byKindName, kustomizeBuild } from '../support/kustomize';
 import { readTree, tempDir } from '../support/synth';
 
-const repo = path.join(__dirname, '..');
+const repo = path.join(__dirname, '..', '..');
 const committed = path.join(repo, 'dist');
 const committedState = path.join(repo, 'rollout-state');
 

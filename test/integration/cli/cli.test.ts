@@ -6,8 +6,8 @@ import { RolloutDirectory } from '../../../src/app/rollout-directory';
 import { runCli } from '../../../src/cli/cli';
 import { readTree, stagedApp } from '../../support/synth';
 
-const repo = path.join(__dirname, '..', '..');
-const fixtures = path.join(__dirname, '..', 'fixtures', 'live');
+const repo = path.join(__dirname, '..', '..', '..');
+const fixtures = path.join(__dirname, '..', '..', 'fixtures', 'live');
 const nginx = path.join(repo, 'dist', 'nginx-statefulset');
 const myapp = path.join(repo, 'dist', 'myapp');
 

@@ -169,14 +169,14 @@ describe('verify a pull request', () => {
 
 describe('the GitHub Actions workflow', () => {
   test('is valid YAML and runs the verify command on pull requests', () => {
-    const file = path.join(__dirname, '..', '..', 'examples', 'github-actions', 'verify.yml');
+    const file = path.join(__dirname, '..', '..', '..', 'examples', 'github-actions', 'verify.yml');
     const workflow = parse(fs.readFileSync(file, 'utf-8'));
     expect(Object.keys(workflow.on)).toEqual(['pull_request']);
     const steps = workflow.jobs.verify.steps;
     expect(steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
     const run = steps.map((s: any) => s.run ?? '').join('\n');
     expect(run).toContain('npx cdk8s-staged verify --base "origin/${{ github.base_ref }}"');
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf-8');
     expect(readme).toContain(fs.readFileSync(file, 'utf-8').trim());
   });
 });

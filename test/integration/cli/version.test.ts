@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { runCli } from '../../../src/cli/cli';
 
-const repo = path.join(__dirname, '..', '..');
+const repo = path.join(__dirname, '..', '..', '..');
 const version: string = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8')).version;
 
 function cli(args: string[]): { code: number; out: string; err: string } {

@@ -9,7 +9,7 @@ import { readTree, stagedApp, tempDir } from '../../support/synth';
 
 /** Class 8 of issue 13: the digest is over bytes; CRLF checkouts; damaged state files. */
 
-const repo = path.join(__dirname, '..', '..');
+const repo = path.join(__dirname, '..', '..', '..');
 const props = (image: string): StatefulAppProps => ({ name: 'web', replicas: 3, containers: [{ name: 'c', image }], rollout: { plan: RolloutPlan.canary() } });
 
 function committed() {

@@ -10,7 +10,7 @@ import { RolloutPlan, StageSize } from '../../../src';
  * a node process that speaks JSON lines (load, create, sinvoke, invoke, get) on standard input and output.
  * npm test compiles first, so lib/ and .jsii are current.
  */
-const repo = path.join(__dirname, '..', '..');
+const repo = path.join(__dirname, '..', '..', '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-staged-package-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 

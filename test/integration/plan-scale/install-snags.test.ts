@@ -7,7 +7,7 @@ import { gitIgnoredWarning, gitIgnoreRule } from '../../../src/io/git-ignore';
 import { GitRepo } from '../../support/git-repo';
 import { tempDir } from '../../support/synth';
 
-const repoRoot = path.join(__dirname, '..', '..');
+const repoRoot = path.join(__dirname, '..', '..', '..');
 const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf-8');
 
 /** A git repository (no commit) whose .gitignore is `ignore`. */

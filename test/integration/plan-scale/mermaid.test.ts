@@ -4,7 +4,7 @@ import * as path from 'path';
 import { DeploymentRolloutStrategy, RolloutPlan, StageSize, StatefulAppProps } from '../../../src';
 import { stagedApp, stagedDeployment } from '../../support/synth';
 
-const repo = path.join(__dirname, '..', '..');
+const repo = path.join(__dirname, '..', '..', '..');
 
 /** Parses diagrams with the `mermaid` package's own parser (in a Node process of its own: it is ESM and needs jsdom). */
 function mermaidParse(diagrams: string[]): Array<{ type?: string; error?: string }> {

@@ -165,7 +165,7 @@ describe('MySQL (Kubernetes tutorial), adopted as an ApiObject with its ConfigMa
 
 describe('a Bitnami-style chart (examples/adopt-helm)', () => {
   test('the published Bitnami conventions survive adoption: -headless Service with publishNotReadyAddresses, PDB maxUnavailable 1, ServiceAccount without token, runAsUser 1001', () => {
-    const built = byKindName(kustomizeBuild(path.join(__dirname, '..', '..', 'dist', 'pg-keyvalue')));
+    const built = byKindName(kustomizeBuild(path.join(__dirname, '..', '..', '..', 'dist', 'pg-keyvalue')));
     expect(built['Service/pg-keyvalue-headless'].spec).toEqual({
       type: 'ClusterIP',
       clusterIP: 'None',

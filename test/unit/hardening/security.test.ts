@@ -70,7 +70,7 @@ describe('secure defaults: the Pod Security Standards "restricted" profile', () 
   const rootOptOut = ['restricted: myapp runAsNonRoot is not true', 'restricted: myapp adds CHOWN', 'restricted: myapp adds SETGID', 'restricted: myapp adds SETUID'];
 
   test('every example meets the profile (but the one that opts out as root, which meets baseline), and no example inlines a secret', () => {
-    const dist = path.join(__dirname, '..', '..', 'dist');
+    const dist = path.join(__dirname, '..', '..', '..', 'dist');
     const files = readTree(dist);
     let templates = 0;
     for (const [file, content] of Object.entries(files)) {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { tempDir } from '../../../support/synth';
 
-const repo = path.join(__dirname, '..', '..', '..');
+const repo = path.join(__dirname, '..', '..', '..', '..');
 let compiled: string | undefined;
 
 /**
