@@ -92,7 +92,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['examples/**/*.ts', 'bench/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['/dist-packages/', '.staged-tmp-*'],
+  gitignore: ['/dist-packages/', '.staged-tmp-*', '.cdk8s-staged.lock', '.cdk8s-staged.journal'],
   // the command line, compiled by jsii into lib/ (no ts-node at run time)
   bin: { 'cdk8s-staged': 'lib/cli/main.js' },
 });
@@ -134,7 +134,7 @@ project.addTask('import', {
 for (const pattern of [
   'dist-packages', '/dist/', '/crds/', '/examples/', '/bench/', '/.ci/', '/rollout-state/', '/cdk8s.yaml',
   '/tsconfig.dev.json', '/API.md', '/.github/', '/SECURITY.md', '/CONTRIBUTING.md', '/RELEASING.md', '/.compatignore',
-  '.staged-tmp-*',
+  '.staged-tmp-*', '/.dependency-cruiser.json', '.cdk8s-staged.lock', '.cdk8s-staged.journal',
 ]) {
   project.npmignore!.exclude(pattern);
 }

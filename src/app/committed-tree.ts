@@ -110,7 +110,11 @@ export interface ReadTreeOptions {
  * @param where the tree's directory, for messages
  * @param stateFile the state file's path, for messages
  */
-export function readCommittedTree(where: string, files: { [file: string]: string }, state: RolloutState | undefined, stateFile: string, options: ReadTreeOptions): CommittedTree {
+export function readCommittedTree(where: string, read: { [file: string]: string }, state: RolloutState | undefined, stateFile: string, options: ReadTreeOptions): CommittedTree {
+  // a checkout with core.autocrlf: a tree that differs from the written one only by CRLF is the tree
+  const crlf = Object.keys(read).filter(f => read[f].includes('\r\n')).sort();
+  const lf = crlf.length === 0 ? read : Object.fromEntries(Object.entries(read).map(([f, t]) => [f, t.replace(/\r\n/g, '\n')]));
+  const files = lf;
   const planText = files['plan.json'];
   if (planText === undefined) {
     throw new Error(`${where} is not a rollout directory: it has no plan.json (expected the directory cdk8s synth wrote for a StatefulApp or DeploymentApp with a rollout, such as dist/web)`);
@@ -125,7 +129,8 @@ export function readCommittedTree(where: string, files: { [file: string]: string
   const active = plan.stages.find(s => s.name === plan.activeStage)!;
   const reading = readRoot(files, state, active.directory, where, stateFile);
   if (reading.status === 'tampered') {
-    throw new Error(reading.reason);
+    throw new Error(crlf.length === 0 ? reading.reason
+      : `${reading.reason}; ${crlf.join(', ')} ${crlf.length === 1 ? 'has' : 'have'} CRLF line endings (git core.autocrlf?) besides other edits: set core.autocrlf to false or input, or add "* text eol=lf" to .gitattributes`);
   }
   if (reading.status === 'written') {
     return { kind, plan, state, files, normalized: normalize(files, kind, plan) };

@@ -405,7 +405,7 @@ export class RolloutDirectory {
       } catch {
         throw raced;
       }
-      const same = Object.keys(nowFiles).length === Object.keys(this.files).length && Object.entries(this.files).every(([f, c]) => nowFiles[f] === c);
+      const same = Object.keys(nowFiles).length === Object.keys(this.files).length && Object.entries(this.files).every(([f, c]) => nowFiles[f]?.replace(/\r\n/g, '\n') === c);
       if (nowState !== this.stateText || !same) throw raced;
       commitOutputs({ root, trees: [], files });
     });

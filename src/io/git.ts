@@ -32,10 +32,21 @@ function existingAncestor(p: string): string | undefined {
   }
 }
 
+/**
+ * True when a `.git` entry (a directory, or the file of a worktree or submodule) stands in `dir` or above:
+ * outside one, no `git` process is started at all.
+ */
+export function hasGitAbove(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return true;
+    if (path.dirname(d) === d) return false;
+  }
+}
+
 /** The top directory of the work tree that holds `p` (which need not exist); undefined outside a repository. */
 export function gitToplevel(p: string): string | undefined {
   const from = existingAncestor(p);
-  if (from === undefined) return undefined;
+  if (from === undefined || !hasGitAbove(from)) return undefined;
   const run = git(from, ['rev-parse', '--show-toplevel']);
   return run.status === 0 ? fs.realpathSync(run.stdout.trim()) : undefined;
 }
@@ -162,7 +173,7 @@ export function restoreOutputFromHead(outdir: string): boolean {
     return false;
   }
   const parent = path.dirname(outdir);
-  if (!fs.existsSync(parent)) {
+  if (!fs.existsSync(parent) || !hasGitAbove(parent)) {
     return false;
   }
   const tracked = spawnSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });

@@ -139,7 +139,7 @@ describe('one writer at a time', () => {
     const b = RolloutDirectory.open(dir);
     expect(a.promote({ codeCheck: false }).to).toBe('canary');
     const afterFirst = readTree(root);
-    expect(() => b.promote({ codeCheck: false })).toThrow(new Error(`the rollout web in ${dir} changed after it was opened (another promote, abort or synth wrote it): nothing was written; look at the new state and run the command again`));
+    expect(() => b.promote({ codeCheck: false })).toThrow(`${dir} changed on disk since this RolloutDirectory read or wrote it (PLAN.md, kustomization.yaml, plan.json, ${path.join(path.dirname(path.dirname(dir)), 'rollout-state', 'web.json')}): open it again with RolloutDirectory.open`);
     expect(readTree(root)).toEqual(afterFirst);
     expect(RolloutDirectory.open(dir).status().activeStage).toBe('canary');
   });
@@ -164,7 +164,7 @@ describe('one writer at a time', () => {
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     fs.rmSync(path.join(root, 'holding'));
     // the synth's new template is at hold; the promotion opened before it is refused, a fresh one works
-    expect(() => opened.promote({ codeCheck: false })).toThrow('changed after it was opened');
+    expect(() => opened.promote({ codeCheck: false })).toThrow('changed on disk since this RolloutDirectory read or wrote it');
     const fresh = RolloutDirectory.open(dir);
     expect(fresh.status().candidate.images).toEqual({ c: 'nginx:2' });
     expect(fresh.promote({ codeCheck: false }).to).toBe('canary');

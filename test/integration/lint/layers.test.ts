@@ -41,7 +41,8 @@ function eslint(dir: string): { status: number; errors: { [file: string]: string
 /** `depcruise src` as the lint:layers task runs it. */
 function depcruise(dir: string): { status: number; out: string } {
   const run = spawnSync(bin('depcruise'), ['src', '--config', '.dependency-cruiser.json', '--output-type', 'err'], { cwd: dir, encoding: 'utf-8' });
-  return { status: run.status ?? -1, out: run.stdout + run.stderr };
+  // the colours a terminal would get are not part of the message
+  return { status: run.status ?? -1, out: (run.stdout + run.stderr).replace(/\x1b\[[0-9;]*m/g, '') };
 }
 
 const legal = {

@@ -197,8 +197,8 @@ describe('the bad-input corpus', () => {
     const before = readTree(root);
     const staged = new StagedApp({ outdir, stateDirectory: path.join(root, 'rollout-state') });
     new StatefulApp(new Chart(staged, 'c'), 'web', { name: 'web', replicas: 3, containers: [c], rollout: { plan: RolloutPlan.canary() } });
-    new StatefulApp(new Chart(app, 'd'), 'web', { name: 'web', replicas: 3, containers: [c], rollout: { plan: RolloutPlan.canary() } });
-    expect(() => app.synth()).toThrow('rollout directory ("web") overlaps rollout directory ("web")');
+    new StatefulApp(new Chart(staged, 'd'), 'web', { name: 'web', replicas: 3, containers: [c], rollout: { plan: RolloutPlan.canary() } });
+    expect(() => staged.synth()).toThrow('rollout directory ("web") overlaps rollout directory ("web")');
     expect(readTree(root)).toEqual(before);
   });
 

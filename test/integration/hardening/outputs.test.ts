@@ -61,16 +61,13 @@ describe('nothing in the way is deleted', () => {
   });
 
   test('a symlink inside a rollout tree is refused by the synth and by the CLI, and stays', () => {
-    for (const [name, expected] of [
-      ['stages/link', 'holds files this library did not write: stages/link'],
-      // a link with the name of a file the library wrote is not that file
-      ['PLAN.md', 'holds entries that are not regular files: PLAN.md (symbolic links or special files)'],
-    ]) {
+    // the synth reads the committed tree first (to follow a root edit), and a link there is refused at once
+    for (const name of ['stages/link', 'PLAN.md']) {
       const { root, outdir, dir } = committed();
       fs.rmSync(path.join(dir, name), { force: true });
       fs.symlinkSync(path.join(root, 'elsewhere'), path.join(dir, name));
       const before = entries(root);
-      expect(() => stagedApp(props, { outdir }).app.synth()).toThrow(expected);
+      expect(() => stagedApp(props, { outdir }).app.synth()).toThrow(`${path.join(dir, name)} is a symbolic link: a rollout tree holds only the regular files the library wrote`);
       expect(entries(root)).toEqual(before);
       expect(() => RolloutDirectory.open(dir)).toThrow(`${path.join(dir, name)} is a symbolic link: a rollout tree holds only the regular files the library wrote; restore it from git or run cdk8s synth`);
     }
