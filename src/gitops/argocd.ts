@@ -319,6 +319,10 @@ export class ArgoCdApplicationSet extends Construct {
         list: {
           elements: props.clusters.map((c, i) => {
             checkDnsLabel(`clusters[${i}].name`, c.name);
+            const first = props.clusters!.findIndex(o => o.name === c.name);
+            if (first !== i) {
+              throw new Error(`clusters[${i}].name (${show(c.name)}) is also clusters[${first}].name: each cluster needs its own name, which names its Application "${name}-${c.name}"`);
+            }
             checkNonEmpty(`clusters[${i}].server`, c.server);
             return { name: c.name, server: c.server };
           }),

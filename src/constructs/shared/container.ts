@@ -201,8 +201,8 @@ export const LIFECYCLE_HANDLER = ['exec', 'httpGet', 'tcpSocket'] as const;
 export function renderContainer(field: string, c: ContainerProps): k8s.Container {
   checkKnownProps(field, c, CONTAINER_PROPS);
   checkDnsLabel(`${field}.name`, c.name);
-  if (typeof c.image !== 'string' || c.image.trim() === '' || /\s/.test(c.image)) {
-    throw new Error(`${field}.image (${show(c.image)}) must be a non-empty image reference with no spaces`);
+  if (typeof c.image !== 'string' || c.image.trim() === '' || /[\s\x00-\x1f\x7f]/.test(c.image)) {
+    throw new Error(`${field}.image (${show(c.image)}) must be a non-empty image reference with no spaces or control characters`);
   }
   if (c.imagePullPolicy !== undefined) {
     checkOneOf(`${field}.imagePullPolicy`, c.imagePullPolicy, Object.values(ImagePullPolicy));
@@ -227,8 +227,8 @@ export function renderContainer(field: string, c: ContainerProps): k8s.Container
   });
   const envNames = new Set<string>();
   c.env?.forEach((e, i) => {
-    if (typeof e.name !== 'string' || e.name.length === 0) {
-      throw new Error(`${field}.env[${i}].name (${show(e.name)}) must be a non-empty variable name`);
+    if (typeof e.name !== 'string' || !/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(e.name)) {
+      throw new Error(`${field}.env[${i}].name (${show(e.name)}) must be a valid environment variable name: letters, digits, '_', '-' or '.', not starting with a digit (the API server refuses '=' and spaces)`);
     }
     if (envNames.has(e.name)) {
       throw new Error(`${field}.env[${i}].name (${show(e.name)}) is used twice: variable names must be unique in a container`);
