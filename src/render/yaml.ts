@@ -102,13 +102,15 @@ const FALLBACK = new Error('fallback to referenceYaml');
 
 /**
  * A string written plain in every block context, known without `yaml`: it starts with a letter (so it is
- * no number, timestamp, `.inf` or `~`), holds only letters, digits and `._/-` (no indicator, no `: `, no
- * ` #`), is shorter than an implicit key may be, is none of the words a YAML 1.1 reader takes for a
- * boolean or null (`readsAsNonString` flags no other string that starts with a letter), and is not `e3`,
- * `E12` or `e-1` (the yaml package's YAML 1.1 float allows an exponent without digits before it).
+ * no number, timestamp, `.inf`, `~` or indicator), holds only letters, digits and `._/-:@=+,` (no space,
+ * so no `: ` and no ` #`), does not end with `:`, is shorter than an implicit key may be, is none of the
+ * words a YAML 1.1 reader takes for a boolean or null (`readsAsNonString` flags no other string that
+ * starts with a letter), and is not `e3`, `E12`, `e-1` or `e+3` (the yaml package's YAML 1.1 float
+ * allows an exponent without digits before it). Images (`registry/app:1.0`) and label keys
+ * (`app.kubernetes.io/name`) are such strings.
  */
-const SURELY_PLAIN = /^[A-Za-z][A-Za-z0-9._/-]{0,511}$/;
-const PLAIN_WORDS = /^(?:true|false|null|yes|no|on|off|y|n|[eE]-?[0-9]+)$/i;
+const SURELY_PLAIN = /^[A-Za-z][A-Za-z0-9._/:@=+,-]{0,511}$/;
+const PLAIN_WORDS = /^(?:true|false|null|yes|no|on|off|y|n|[eE][-+]?[0-9]+)$|:$/i;
 function surelyPlain(s: string): boolean {
   return SURELY_PLAIN.test(s) && !PLAIN_WORDS.test(s);
 }
