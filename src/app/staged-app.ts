@@ -45,7 +45,8 @@ interface RenderedRollout {
   /** The ApiObjects of the rollout (they go into its base, not into a chart manifest). */
   readonly apiObjects: ApiObject[];
   readonly tree: TreeToWrite;
-  readonly state: RolloutState;
+  /** The next state as its file's content (a string holds less memory than the objects until the write). */
+  readonly stateContent: string;
   readonly stateFile: string;
 }
 
@@ -113,7 +114,7 @@ export class StagedApp extends App {
       files.push(this.constructMetadata());
     }
     if (!this.readOnlyState) {
-      files.push(...rollouts.map(r => ({ path: r.stateFile, content: stateJson(r.state) })));
+      files.push(...rollouts.map(r => ({ path: r.stateFile, content: r.stateContent })));
     }
     writeAtomically(rollouts.map(r => r.tree), files);
   }
@@ -181,7 +182,9 @@ export class StagedApp extends App {
       const directory = path.join(outdir, source.directory);
       checkOnlyOwnFiles(directory, previous?.files ?? []);
       const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
-      return { source, apiObjects, tree: { directory, files: rendered.tree }, state, stateFile };
+      // a staged object is written in its tree only: its JSON is not needed past here
+      for (const o of apiObjects) this.rendered.delete(o);
+      return { source, apiObjects, tree: { directory, files: rendered.tree }, stateContent: stateJson(state), stateFile };
     });
   }
 
