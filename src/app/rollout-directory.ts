@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { podList } from '../core/pods';
 import { hasOwn } from '../core/validation';
@@ -16,6 +15,7 @@ import { parseActiveDirectory } from '../model/kustomization';
 import { parsePlanFile } from '../model/plan-file';
 import { stateJson } from '../model/state-file';
 import { renderTree, treeDigest, writePlanFiles } from '../render/tree';
+import { parseYaml as parse } from '../render/yaml';
 
 /** Where a rollout stands. */
 export interface RolloutStatus {

@@ -2,7 +2,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse } from 'yaml';
 import { readFiles } from './read-files';
 
 /** Find the cdk8s.yaml above a directory. */
@@ -28,6 +27,8 @@ export function renderFromCode(dir: string): { [file: string]: string } {
     throw new Error(`no cdk8s.yaml above ${dir}: cannot check the tree against the code (pass --no-code-check to skip the check)`);
   }
   const root = path.dirname(config);
+  // yaml (about 70 modules) loaded here, for the code check only: not at every start of the CLI
+  const { parse } = require('yaml') as typeof import('yaml');
   const { app, output } = parse(fs.readFileSync(config, 'utf-8')) ?? {};
   if (typeof app !== 'string') {
     throw new Error(`${config} has no "app" command: cannot check the tree against the code (pass --no-code-check to skip the check)`);
