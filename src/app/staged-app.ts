@@ -157,15 +157,16 @@ export class StagedApp extends App {
   }
 
   private renderRollouts(): RenderedRollout[] {
-    const errors = this.node.findAll().flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
+    const constructs = this.node.findAll();
+    const errors = constructs.flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
     // every object rendered once: checked across the app, then written into a tree or a chart manifest
-    const all = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const all = constructs.filter((c): c is ApiObject => c instanceof ApiObject);
     this.rendered = new Map(all.map(o => [o, o.toJson()]));
     checkEmittedObjects(all.map(o => ({ json: this.rendered.get(o), path: o.node.path })));
-    const sources = this.node.findAll().filter(isStagedSourceProvider)
+    const sources = constructs.filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
       .filter((s): s is StagedSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
@@ -200,8 +201,11 @@ export class StagedApp extends App {
   }
 
   private chartManifests(rollouts: RenderedRollout[]): FileToWrite[] {
-    const staged = new Set<IConstruct>(rollouts.flatMap(r => r.apiObjects));
     const out: FileToWrite[] = [];
+    if (this.rendered.size === 0) {
+      return out; // every object is in a rollout's tree (their JSON is dropped once rendered)
+    }
+    const staged = new Set<IConstruct>(rollouts.flatMap(r => r.apiObjects));
     for (const chart of this.charts) {
       const objects = apiObjectsBelow(chart).filter(o => Chart.of(o) === chart && !staged.has(o));
       if (objects.length > 0) {
