@@ -27,10 +27,15 @@ interface CrdImport {
    * its whole subtree. `'*'` keeps the whole schema.
    */
   readonly keep: string[] | '*';
+  /**
+   * The versions to import (the constructs use one).
+   * @default - every version of the CRD
+   */
+  readonly versions?: string[];
 }
 
 const argoSource = ['source.repoURL', 'source.targetRevision', 'source.path'];
-const argoSyncPolicy = ['syncPolicy.automated.prune', 'syncPolicy.automated.selfHeal', 'syncPolicy.syncOptions'];
+const argoSyncPolicy = ['syncPolicy.automated.prune', 'syncPolicy.automated.selfHeal', 'syncPolicy.syncOptions', 'syncPolicy.retry', 'ignoreDifferences'];
 
 /** What src/gitops and src/constructs set on each kind: add a path here when a construct sets a new field. */
 export const CRD_IMPORTS: CrdImport[] = [
@@ -51,6 +56,10 @@ export const CRD_IMPORTS: CrdImport[] = [
       'spec.generators.list.elements',
       'spec.generators.clusters.selector.matchLabels',
       'spec.template.metadata.name',
+      'spec.template.metadata.finalizers',
+      'spec.template.metadata.annotations',
+      'spec.goTemplate',
+      'spec.goTemplateOptions',
       'spec.template.spec.project',
       ...argoSource.map(p => `spec.template.spec.${p}`),
       'spec.template.spec.destination.server', 'spec.template.spec.destination.namespace',
@@ -62,11 +71,21 @@ export const CRD_IMPORTS: CrdImport[] = [
     file: 'kustomize.toolkit.fluxcd.io_kustomizations.yaml',
     keep: [
       'spec.sourceRef', 'spec.path', 'spec.interval', 'spec.retryInterval', 'spec.prune', 'spec.wait',
-      'spec.timeout', 'spec.targetNamespace', 'spec.force', 'spec.healthChecks',
+      'spec.timeout', 'spec.targetNamespace', 'spec.force', 'spec.healthChecks', 'spec.dependsOn', 'spec.serviceAccountName',
     ],
   },
-  // the StatefulSet backend sets fields all over its spec (src/constructs/stateful): kept whole, 84 KB
-  { name: 'kruise-statefulset', file: 'apps.kruise.io_statefulsets.yaml', keep: '*' },
+  // what src/constructs/stateful/kruise-statefulset.ts sets; the pod and claim templates whole (their
+  // generated mappers must keep every field)
+  {
+    name: 'kruise-statefulset',
+    file: 'apps.kruise.io_statefulsets.yaml',
+    versions: ['v1beta1'],
+    keep: [
+      'spec.serviceName', 'spec.replicas', 'spec.selector', 'spec.podManagementPolicy', 'spec.updateStrategy',
+      'spec.persistentVolumeClaimRetentionPolicy', 'spec.ordinals', 'spec.reserveOrdinals', 'spec.revisionHistoryLimit',
+      'spec.template', 'spec.volumeClaimTemplates',
+    ],
+  },
 ];
 
 /** A path tree: each key a property kept, its value what to keep below it (`true`: everything). */
@@ -119,6 +138,9 @@ function reducedCrd(text: string, imp: CrdImport): string {
   const docs = parseAllDocuments(text).map(d => d.toJS()).filter(d => d?.kind === 'CustomResourceDefinition');
   if (docs.length !== 1) throw new Error(`${imp.file} holds ${docs.length} CustomResourceDefinitions: expected 1`);
   const crd = docs[0];
+  if (imp.versions !== undefined) {
+    crd.spec.versions = crd.spec.versions.filter((v: any) => imp.versions!.includes(v.name));
+  }
   if (imp.keep === '*') return stringify(crd);
   const keep = keepTree(['apiVersion', 'kind', 'metadata', ...imp.keep]);
   for (const version of crd.spec.versions) {

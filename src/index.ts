@@ -23,11 +23,12 @@ export { DeploymentServicePort, DeploymentServiceOptions, CanaryRolloutOptions, 
 
 // the App, and the committed rollout directories (the operations of the cdk8s-staged command)
 export { StagedAppProps, StagedApp } from './app/staged-app';
-export { RolloutStatus, PromoteOptions, ChangeResult, GateResult, RolloutDirectory } from './app/rollout-directory';
+export { RolloutStatus, PromoteOptions, ChangeResult, GateResult, OpenOptions, RootEdit, RolloutDirectory } from './app/rollout-directory';
+export { VerifyOptions, VerifyCheck, TreeVerdict, VerifyReport, verifyChange, verifySummary } from './app/verify';
 
 // GitOps agents
-export { ArgoCdSyncOptions, ArgoCdApplicationProps, ArgoCdApplication, ArgoCdCluster, ArgoCdApplicationSetProps, ArgoCdApplicationSet } from './gitops/argocd';
-export { FluxSourceKind, FluxHealthCheck, FluxKustomizationProps, FluxKustomization } from './gitops/flux';
+export { ArgoCdSyncOptions, ArgoCdApplicationProps, ArgoCdApplication, ArgoCdCluster, ArgoCdApplicationSetProps, ArgoCdApplicationSet, ArgoCdRetry, ArgoCdIgnoreDifference, ArgoCdNotification } from './gitops/argocd';
+export { FluxSourceKind, FluxHealthCheck, FluxKustomizationProps, FluxKustomization, FluxDependency, FluxGitRepositoryProps, FluxGitRepository } from './gitops/flux';
 
 // analysis gates: metric queries with thresholds and bake times, per stage
 export { AnalysisDuration, ComparisonOperator, SuccessCondition, SamplingType, ConsecutiveSamplingOptions, WindowSamplingOptions, Sampling, NanPolicy, QueryVariables, PrometheusAnalysisOptions, StageAnalysis, StageGateOptions, StageGate } from './core/analysis';

@@ -1,17 +1,20 @@
-import * as fs from 'fs';
 import * as path from 'path';
+import { CommittedTree, readCommittedTree } from './committed-tree';
+import { parseGates } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
-import { podList } from '../core/pods';
-import { hasOwn } from '../core/validation';
 import { abortNote, orRefuse, promotionNote } from '../core/messages';
+import { podList } from '../core/pods';
 import { otherColor, RevisionSummary, RolloutState } from '../core/state';
 import { abortTransition, CommittedRollout, promoteTransition } from '../core/state-machine';
-import { FileToWrite, writeAtomically } from '../io/atomic-write';
+import { hasOwn } from '../core/validation';
+import { commitOutputs, FileToWrite, settlePendingCommit } from '../io/atomic-write';
 import { renderFromCode } from '../io/code-check';
+import { pathExists, readText, readTextIfExists } from '../io/files';
+import { repositoryRoot as lockRoot } from '../io/paths';
 import { readFiles } from '../io/read-files';
 import { isInside, repositoryRoot } from '../io/repository';
 import { readStateFile } from '../io/state-store';
-import { parseActiveDirectory } from '../model/kustomization';
+import { withWriteLock } from '../io/write-lock';
 import { parsePlanFile } from '../model/plan-file';
 import { stateJson } from '../model/state-file';
 import { renderTree, treeDigest, writePlanFiles } from '../render/tree';
@@ -92,6 +95,26 @@ export interface PromoteOptions {
   readonly codeCheck?: boolean;
 }
 
+/** Options of `RolloutDirectory.open`. */
+export interface OpenOptions {
+  /**
+   * Accept a root kustomization.yaml edited by hand to a stage more than one ahead of the stage last
+   * written (the CLI's `--allow-skip`).
+   * @default false - such a tree is refused and the skipped stages are named
+   */
+  readonly allowSkip?: boolean;
+}
+
+/** A promotion made by editing the root kustomization.yaml by hand. */
+export interface RootEdit {
+  /** The stage last written (plan.json and the state file). */
+  readonly from: string;
+  /** The stage the root selects: the active stage. */
+  readonly to: string;
+  /** The note plan.json and PLAN.md get at the next write. */
+  readonly note: string;
+}
+
 /** What a promotion or an abort did. */
 export interface ChangeResult {
   /** The stage before. */
@@ -132,60 +155,88 @@ export class RolloutDirectory {
   /**
    * Open a rollout directory.
    * @param directory the directory with plan.json, such as `dist/web`
+   * @param options how to read it
    */
-  public static open(directory: string): RolloutDirectory {
+  public static open(directory: string, options: OpenOptions = {}): RolloutDirectory {
     const dir = path.resolve(directory);
+    // a writer killed mid-commit left a journal: settle it first, so the tree and state are whole
+    settlePendingCommit(dir);
+    const read = RolloutDirectory.read(directory, dir, options);
+    return new RolloutDirectory(dir, directory, options, read.tree, read.stateFile, read.stateText);
+  }
+
+  /** Read and check the tree and its state file from disk. */
+  private static read(directory: string, dir: string, options: OpenOptions): { tree: CommittedTree; stateFile: string; stateText: string | undefined } {
     const planFile = path.join(dir, 'plan.json');
-    if (!fs.existsSync(planFile)) {
+    if (!pathExists(planFile)) {
       throw new Error(`${directory} is not a rollout directory: it has no plan.json (expected the directory cdk8s synth wrote for a StatefulApp with a rollout, such as dist/web)`);
     }
-    const { kind, plan } = parsePlanFile(planFile, fs.readFileSync(planFile, 'utf-8'));
-    const rootFile = path.join(dir, 'kustomization.yaml');
-    const rootText = fs.existsSync(rootFile) ? fs.readFileSync(rootFile, 'utf-8') : '';
-    const selected = parseActiveDirectory(rootText);
-    const active = plan.stages.find(s => s.name === plan.activeStage)!;
-    if (selected !== active.directory) {
-      throw new Error(`${rootFile} selects ${JSON.stringify(selected ?? null)} but plan.json says the active stage is ${JSON.stringify(plan.activeStage)} (${active.directory}): the tree was edited by hand; restore it from git or run cdk8s synth`);
-    }
+    const { plan } = parsePlanFile(planFile, readText(planFile));
     const stateFile = path.resolve(dir, plan.stateFile);
     const root = repositoryRoot(dir);
     if (root !== undefined && !isInside(root, stateFile)) {
       throw new Error(`${planFile} field stateFile (${JSON.stringify(plan.stateFile)}) leaves the repository ${root}: the rollout state lives beside cdk8s.yaml; run cdk8s synth to rewrite it`);
     }
     const state = readStateFile(stateFile);
-    if (!state) {
-      throw new Error(`the rollout state ${stateFile} named by plan.json stateFile (${JSON.stringify(plan.stateFile)}) does not exist: restore it from git or run cdk8s synth`);
-    }
-    if (state.activeStage !== plan.activeStage || state.app !== plan.app) {
-      throw new Error(`the rollout state ${stateFile} (app ${JSON.stringify(state.app)}, stage ${JSON.stringify(state.activeStage)}) does not match plan.json (app ${JSON.stringify(plan.app)}, stage ${JSON.stringify(plan.activeStage)}): run cdk8s synth`);
-    }
-    const files = readFiles(dir);
-    const digest = treeDigest(files);
-    if (digest !== state.treeDigest) {
-      throw new Error(`the tree in ${directory} is not the one last written (its digest ${digest} is not ${state.treeDigest} in ${stateFile}): files were edited, added or removed by hand; restore them from git or run cdk8s synth`);
-    }
-    return new RolloutDirectory(dir, kind, plan, state, stateFile, files);
+    const stateText = state ? readText(stateFile) : undefined;
+    const tree = readCommittedTree(directory, readFiles(dir), state, stateFile, { allowSkip: options.allowSkip ?? false, allow: '--allow-skip' });
+    return { tree, stateFile, stateText };
   }
 
   /** The absolute path of the rollout directory. */
   public readonly directory: string;
+  private readonly given: string;
+  private readonly options: OpenOptions;
   private readonly kind: RolloutKind<any, any>;
-  private readonly plan: PlanDocumentBase;
-  private readonly state: RolloutState;
+  private plan: PlanDocumentBase;
+  private state: RolloutState;
   private readonly stateFile: string;
-  private readonly files: { [file: string]: string };
+  /** The files on disk, as this handle last read or wrote them. */
+  private files: { [file: string]: string };
+  /** The files as a write leaves them (plan.json and PLAN.md follow a root edit). */
+  private normalized: { [file: string]: string };
+  /** The state file's text, as this handle last read or wrote it. */
+  private stateText: string | undefined;
+  private edit?: RootEdit;
 
-  private constructor(directory: string, kind: RolloutKind<any, any>, plan: PlanDocumentBase, state: RolloutState, stateFile: string, files: { [file: string]: string }) {
+  private constructor(directory: string, given: string, options: OpenOptions, tree: CommittedTree, stateFile: string, stateText: string | undefined) {
     this.directory = directory;
-    this.kind = kind;
-    this.plan = plan;
-    this.state = state;
+    this.given = given;
+    this.options = options;
+    this.kind = tree.kind;
+    this.plan = tree.plan;
+    this.state = tree.state;
+    this.files = tree.files;
+    this.normalized = tree.normalized;
     this.stateFile = stateFile;
-    this.files = files;
+    this.stateText = stateText;
+    this.edit = tree.rootEdit;
+  }
+
+  /**
+   * The move of a hand edit of the root kustomization.yaml, which this handle takes as the active stage.
+   * @default - none: the root selects the stage last written
+   */
+  public get rootEdit(): RootEdit | undefined {
+    return this.edit;
+  }
+
+  /**
+   * Before each operation: read the tree and the state file again, run the tamper check, and refuse when
+   * they are not what this handle last read or wrote (another process or a person changed them).
+   */
+  private recheck(): void {
+    const read = RolloutDirectory.read(this.given, this.directory, this.options);
+    const changed = Object.keys({ ...read.tree.files, ...this.files }).filter(f => read.tree.files[f] !== this.files[f]).sort();
+    if (read.stateText !== this.stateText) changed.push(this.stateFile);
+    if (changed.length > 0) {
+      throw new Error(`${this.given} changed on disk since this RolloutDirectory read or wrote it (${changed.join(', ')}): open it again with RolloutDirectory.open`);
+    }
   }
 
   /** The plan table as in PLAN.md (Markdown). */
   public planTable(): string {
+    this.recheck();
     return this.kind.planSection(this.plan).table.join('\n') + '\n';
   }
 
@@ -196,6 +247,7 @@ export class RolloutDirectory {
 
   /** Where the rollout stands and what the next stage changes. */
   public status(): RolloutStatus {
+    this.recheck();
     const plan = this.plan;
     const index = this.activeIndex();
     const active = this.kind.stageView(plan, index);
@@ -227,6 +279,7 @@ export class RolloutDirectory {
    * would no longer produce.
    */
   public promote(options: PromoteOptions = {}): ChangeResult {
+    this.recheck();
     const plan = this.plan;
     const step = orRefuse(promoteTransition(this.committed(), { to: options.to, force: options.force }), plan.app, this.prose());
     if (options.codeCheck ?? true) {
@@ -249,6 +302,7 @@ export class RolloutDirectory {
    * Afterwards, revert the template in code too, or the next synth stages the candidate again at hold.
    */
   public abort(): ChangeResult {
+    this.recheck();
     const plan = this.plan;
     const step = orRefuse(abortTransition(this.committed()), plan.app, this.prose());
     const stable = step.stable;
@@ -276,7 +330,24 @@ export class RolloutDirectory {
    * @param liveJson the JSON text
    */
   public gate(liveJson: string): GateResult {
+    this.recheck();
     return this.kind.gate(this.plan, liveJson);
+  }
+
+  /**
+   * What the analysis gate needs of the committed rollout.
+   * @internal
+   */
+  public _gateContext() {
+    const index = this.activeIndex();
+    return {
+      plan: this.plan,
+      view: this.kind.stageView(this.plan, index),
+      complete: index === this.plan.stages.length - 1,
+      gates: parseGates(this.plan, (field, what) => new Error(`plan.json field ${field} must be ${what}`)),
+      rootFile: path.join(this.directory, 'kustomization.yaml'),
+      stateFile: this.stateFile,
+    };
   }
 
   private activeIndex(): number {
@@ -302,22 +373,49 @@ export class RolloutDirectory {
 
   private checkAgainstCode(): void {
     const fromCode = renderFromCode(this.directory);
-    const differing = [...new Set([...Object.keys(fromCode), ...Object.keys(this.files)])]
-      .filter(f => fromCode[f] !== this.files[f]).sort();
+    const differing = [...new Set([...Object.keys(fromCode), ...Object.keys(this.normalized)])]
+      .filter(f => fromCode[f] !== this.normalized[f]).sort();
     if (differing.length > 0) {
       throw new Error(`the tree in ${this.directory} is stale against the code: cdk8s synth would change ${differing.join(', ')}; run cdk8s synth, review and commit, then promote`);
     }
   }
 
-  /** Rewrite the plan files (and `extra` files) and the state file, atomically. */
+  /**
+   * Rewrite the plan files (and `extra` files) and the state file with one commit, holding the write
+   * lock of the repository; under the lock the tree and state are read again, and a change since `open`
+   * (another promote, abort or synth) is refused instead of being overwritten.
+   */
   private commit(plan: PlanDocumentBase, state: RolloutState, extra: Map<string, string>): string[] {
     const next = new Map(Object.entries(this.files));
     for (const [file, content] of extra) next.set(file, content);
     writePlanFiles(next, this.kind, plan);
     const changed = [...next.keys()].filter(f => next.get(f) !== this.files[f]).sort();
-    const files: FileToWrite[] = changed.map(f => ({ path: path.join(this.directory, f), content: next.get(f)! }));
-    files.push({ path: this.stateFile, content: stateJson({ ...state, treeDigest: treeDigest(next), files: [...next.keys()].sort() }) });
-    writeAtomically([], files);
+    const files: FileToWrite[] = changed.map(f => ({ path: path.join(this.directory, f), content: next.get(f)!, within: this.directory }));
+    const written: RolloutState = { ...state, treeDigest: treeDigest(next), files: [...next.keys()].sort() };
+    const stateText = stateJson(written);
+    files.push({ path: this.stateFile, content: stateText });
+    const root = lockRoot([this.directory, this.stateFile]);
+    withWriteLock(root, () => {
+      // under the lock, the tree and state must still be the ones this handle read or wrote
+      const raced = new Error(`the rollout ${this.plan.app} in ${this.directory} changed after it was opened (another promote, abort or synth wrote it): nothing was written; look at the new state and run the command again`);
+      const nowState = readTextIfExists(this.stateFile);
+      let nowFiles: { [file: string]: string };
+      try {
+        nowFiles = readFiles(this.directory);
+      } catch {
+        throw raced;
+      }
+      const same = Object.keys(nowFiles).length === Object.keys(this.files).length && Object.entries(this.files).every(([f, c]) => nowFiles[f] === c);
+      if (nowState !== this.stateText || !same) throw raced;
+      commitOutputs({ root, trees: [], files });
+    });
+    // the handle now reflects what it wrote: the next operation starts from it
+    this.files = Object.fromEntries(next);
+    this.normalized = this.files;
+    this.plan = plan;
+    this.state = written;
+    this.stateText = stateText;
+    this.edit = undefined;
     return changed;
   }
 }

@@ -1,19 +1,25 @@
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { readCommittedTree, readRoot } from './committed-tree';
+import { synthReporting } from './synth-or-exit';
 import { StagedSource, isStagedSourceProvider } from '../constructs/shared/staged-source';
+import { withGates } from '../core/gates';
 import { kindById } from '../core/kinds/registry';
+import { synthState } from '../core/kinds/synth';
 import { checkEmittedObjects } from '../core/object-checks';
 import { RolloutState } from '../core/state';
-import { synthState } from '../core/kinds/synth';
-import { FileToWrite, TreeToWrite, checkDisjoint, writeAtomically } from '../io/atomic-write';
-import { listFiles } from '../io/read-files';
+import { FileToWrite, TreeToWrite, checkDisjoint, checkStateDirectory, commitOutputs } from '../io/atomic-write';
+import { pathExists } from '../io/files';
+import { committedFilesAtHead, restoreOutputFromHead } from '../io/git';
+import { repositoryRoot } from '../io/paths';
+import { warnIfGitIgnored } from '../io/git-ignore';
+import { listFiles, readFiles } from '../io/read-files';
 import { readStateFile, stateFilePath } from '../io/state-store';
+import { withWriteLock } from '../io/write-lock';
 import { ENVIRONMENT } from '../model/environment';
+import { parsePlanFile } from '../model/plan-file';
 import { stateJson } from '../model/state-file';
-import { synthReporting } from './synth-or-exit';
 import { renderTree, treeDigest } from '../render/tree';
 import { toYamlDocuments } from '../render/yaml';
 
@@ -48,6 +54,8 @@ interface RenderedRollout {
   /** The next state as its file's content (a string holds less memory than the objects until the write). */
   readonly stateContent: string;
   readonly stateFile: string;
+  /** The files of the tree as last written (the previous state), the only ones the synth may replace. */
+  readonly previousFiles: string[];
 }
 
 /**
@@ -79,13 +87,15 @@ export class StagedApp extends App {
   private rendered = new Map<ApiObject, any>();
 
   public constructor(props: StagedAppProps = {}) {
-    super(props);
+    // the code check of cdk8s-staged: write only into its directory, whatever outdir the code gives
+    const checkOutdir = process.env[ENVIRONMENT.checkOutdir] || undefined;
+    super(checkOutdir ? { ...props, outdir: checkOutdir } : props);
     if (this.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
       throw new Error(`yamlOutputType (${JSON.stringify(this.yamlOutputType)}) must be YamlOutputType.FILE_PER_CHART: a StagedApp writes each rollout as its own tree of Kustomize directories and every other object into <chart id>${this.outputFileExtension}`);
     }
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
     this.stateDirectory = path.resolve(props.stateDirectory ?? 'rollout-state');
-    this.readOnlyState = props.readOnlyState ?? process.env[ENVIRONMENT.readOnlyState] === '1';
+    this.readOnlyState = checkOutdir ? true : props.readOnlyState ?? process.env[ENVIRONMENT.readOnlyState] === '1';
     this.committedOutdir = path.resolve(props.committedOutdir ?? process.env[ENVIRONMENT.committedOutdir] ?? this.outdir);
   }
 
@@ -99,24 +109,33 @@ export class StagedApp extends App {
   }
 
   public synth(): void {
-    let rollouts: RenderedRollout[];
-    try {
-      rollouts = this.renderRollouts();
-    } catch (err) {
-      const restored = this.restoreCommittedOutput();
-      if (restored) {
-        (err as Error).message += `\n(cdk8s synth deleted ${this.outdir} before the app ran; the committed files were restored from git HEAD, so nothing changed)`;
+    warnIfGitIgnored({ 'output directory': this.outdir, 'state directory': this.stateDirectory });
+    // one writer at a time per repository, from reading the state files to the commit: a promote during
+    // the synth is refused instead of being silently undone by it
+    const outdir = path.resolve(this.outdir);
+    if (!this.readOnlyState) checkStateDirectory(outdir, this.stateDirectory);
+    const root = repositoryRoot(this.readOnlyState ? [outdir] : [outdir, this.stateDirectory]);
+    withWriteLock(root, () => {
+      let rollouts: RenderedRollout[];
+      try {
+        rollouts = this.renderRollouts();
+      } catch (err) {
+        const restored = this.restoreCommittedOutput();
+        if (restored) {
+          (err as Error).message += `\n(cdk8s synth deleted ${this.outdir} before the app ran; the committed files were restored from git HEAD, so nothing changed)`;
+        }
+        throw err;
       }
-      throw err;
-    }
-    const files: FileToWrite[] = this.chartManifests(rollouts);
-    if (this.recordMetadata) {
-      files.push(this.constructMetadata());
-    }
-    if (!this.readOnlyState) {
-      files.push(...rollouts.map(r => ({ path: r.stateFile, content: r.stateContent })));
-    }
-    writeAtomically(rollouts.map(r => r.tree), files);
+      const files: FileToWrite[] = this.chartManifests(rollouts).map(f => ({ ...f, within: outdir }));
+      if (this.recordMetadata) {
+        files.push({ ...this.constructMetadata(), within: outdir });
+      }
+      if (!this.readOnlyState) {
+        files.push(...rollouts.map(r => ({ path: r.stateFile, content: r.stateContent, within: this.stateDirectory })));
+      }
+      const trees: TreeToWrite[] = rollouts.map(r => ({ ...r.tree, previousFiles: r.previousFiles, within: outdir }));
+      commitOutputs({ root, trees, files });
+    });
   }
 
   /**
@@ -140,20 +159,7 @@ export class StagedApp extends App {
    * @returns true when files were restored
    */
   private restoreCommittedOutput(): boolean {
-    const outdir = path.resolve(this.outdir);
-    if (fs.existsSync(outdir) && fs.readdirSync(outdir).length > 0) {
-      return false;
-    }
-    const parent = path.dirname(outdir);
-    if (!fs.existsSync(parent)) {
-      return false;
-    }
-    const tracked = spawnSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
-    if (tracked.status !== 0 || tracked.stdout.trim() === '') {
-      return false;
-    }
-    const checkout = spawnSync('git', ['checkout', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
-    return checkout.status === 0;
+    return restoreOutputFromHead(path.resolve(this.outdir));
   }
 
   private renderRollouts(): RenderedRollout[] {
@@ -165,11 +171,11 @@ export class StagedApp extends App {
     // every object rendered once: checked across the app, then written into a tree or a chart manifest
     const all = constructs.filter((c): c is ApiObject => c instanceof ApiObject);
     this.rendered = new Map(all.map(o => [o, o.toJson()]));
-    checkEmittedObjects(all.map(o => ({ json: this.rendered.get(o), path: o.node.path })));
     const sources = constructs.filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
       .filter((s): s is StagedSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
+    checkEmittedObjects(all.map(o => ({ json: this.rendered.get(o), path: o.node.path })));
     const outdir = path.resolve(this.outdir);
     const trees = treeObjects(sources);
 
@@ -177,7 +183,8 @@ export class StagedApp extends App {
       const apiObjects = trees[i];
       const objects = apiObjects.map(o => this.rendered.get(o));
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
-      const previous = readStateFile(stateFile);
+      const committed = readStateFile(stateFile);
+      const previous = committed && this.followRoot(source, committed, stateFile);
       const relativeState = path.relative(path.join(this.committedOutdir, source.directory), stateFile).split(path.sep).join('/');
       const rendered = renderRollout(source, objects, previous, relativeState);
       const directory = path.join(outdir, source.directory);
@@ -185,8 +192,37 @@ export class StagedApp extends App {
       const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
       // a staged object is written in its tree only: its JSON is not needed past here
       for (const o of apiObjects) this.rendered.delete(o);
-      return { source, apiObjects, tree: { directory, files: rendered.tree }, stateContent: stateJson(state), stateFile };
+      return { source, apiObjects, tree: { directory, files: rendered.tree }, stateContent: stateJson(state), stateFile, previousFiles: previous?.files ?? [] };
     });
+  }
+
+  /**
+   * The root line is the promotion: when the committed tree's root kustomization.yaml selects another
+   * stage than the state file and nothing else was edited, the synth starts from that stage (the rules
+   * of `promote` apply; `rollout.allowStageSkip` allows skipping stages). The committed tree is read from
+   * the working tree under the committed output directory when it is there (a synth run without
+   * `cdk8s synth`, or the code check), else from git HEAD (`cdk8s synth` deleted the output directory
+   * before the app ran). A tree that is neither, or edited beyond the root line, is not followed: the
+   * synth rewrites it from the state file, as before.
+   */
+  private followRoot(source: StagedSource, state: RolloutState, stateFile: string): RolloutState {
+    const where = path.join(this.committedOutdir, source.directory);
+    const files = pathExists(path.join(where, 'plan.json')) ? readFiles(where) : committedFilesAtHead(where);
+    if (files === undefined || files['plan.json'] === undefined) {
+      return state;
+    }
+    let plan;
+    try {
+      plan = parsePlanFile(`${where}/plan.json`, files['plan.json']).plan;
+    } catch {
+      return state;
+    }
+    const active = plan.stages.find(s => s.name === state.activeStage);
+    if (plan.activeStage !== state.activeStage || active === undefined || readRoot(files, state, active.directory, where, stateFile).status !== 'root-edited') {
+      return state;
+    }
+    const tree = readCommittedTree(where, files, state, stateFile, { allowSkip: source.allowStageSkip, allow: 'rollout.allowStageSkip' });
+    return tree.state;
   }
 
   /** `construct-metadata.json`, as cdk8s writes it: each object's name and construct path. */
@@ -226,7 +262,7 @@ export class StagedApp extends App {
 function renderRollout(source: StagedSource, objects: any[], previous: RolloutState | undefined, stateFile: string) {
   const kind = kindById(source.kind);
   const state = synthState(kind, previous, { ...source, objects });
-  const plan = kind.document(source.layout, state, stateFile);
+  const plan = withGates(kind.document(source.layout, state, stateFile), source.gates);
   return { state, tree: renderTree(kind, plan, objects, state.stable?.template ?? null, state.candidate.template) };
 }
 

@@ -221,7 +221,10 @@ export function evaluateAnalysis(analysis: StageAnalysis, renderedQuery: string,
   const label = `analysis ${analysis.name}`;
   if (series.length === 0 || series.every(s => s.values.length === 0)) {
     return {
-      ...base, status: 'not-yet', value: null, series,
+      ...base,
+      status: 'not-yet',
+      value: null,
+      series,
       reason: `${label}: the query returned no data yet (no series: the metric may not exist yet or the pods have not been scraped)`,
     };
   }
@@ -229,7 +232,10 @@ export function evaluateAnalysis(analysis: StageAnalysis, renderedQuery: string,
   if (failed.length > 0) {
     const shown = failed.map(s => `${s.series} = ${s.failing[0]}`).join(', ');
     return {
-      ...base, status: 'fail', value: failed[0].failing[0], series,
+      ...base,
+      status: 'fail',
+      value: failed[0].failing[0],
+      series,
       reason: `${label} failed: ${shown}, the condition is ${cond} (${analysis.sampling})`,
     };
   }
@@ -245,7 +251,10 @@ export function evaluateAnalysis(analysis: StageAnalysis, renderedQuery: string,
   }
   const latest = series.map(s => `${s.series} = ${s.values[s.values.length - 1]}`).join(', ');
   return {
-    ...base, status: 'pass', value: series[0].values[series[0].values.length - 1], series,
+    ...base,
+    status: 'pass',
+    value: series[0].values[series[0].values.length - 1],
+    series,
     reason: `${label} passed: ${latest}, ${cond} (${analysis.sampling}${series.length > 1 ? `, ${series.length} series` : ''})`,
   };
 }

@@ -332,6 +332,32 @@ export interface PrometheusAnalysisOptions {
  */
 export class StageAnalysis {
   /** A check against the Prometheus HTTP API. */
+  /** Read back what `toPlanJson()` wrote, with the same validation. */
+  public static fromPlanJson(data: any): StageAnalysis {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new Error(`analysis (${show(data)}) must be an object`);
+    }
+    if (data.provider !== 'prometheus') {
+      throw new Error(`analysis ${data.name} provider (${show(data.provider)}) must be "prometheus"`);
+    }
+    const s = data.sampling;
+    let sampling: Sampling;
+    if (s?.type === SamplingType.CONSECUTIVE) {
+      sampling = Sampling.consecutive({ count: s.count, interval: s.interval });
+    } else if (s?.type === SamplingType.WINDOW) {
+      sampling = Sampling.window({ duration: s.duration, step: s.step });
+    } else {
+      throw new Error(`analysis ${data.name} sampling type (${show(s?.type)}) must be one of "consecutive", "window"`);
+    }
+    return StageAnalysis.prometheus({
+      name: data.name,
+      query: data.query,
+      condition: SuccessCondition.of(data.condition?.operator, data.condition?.threshold),
+      sampling,
+      nanPolicy: data.nanPolicy,
+    });
+  }
+
   public static prometheus(options: PrometheusAnalysisOptions): StageAnalysis {
     checkDnsLabel('analysis name', options?.name);
     const query = options.query;
@@ -388,31 +414,6 @@ export class StageAnalysis {
     };
   }
 
-  /** Read back what `toPlanJson()` wrote, with the same validation. */
-  public static fromPlanJson(data: any): StageAnalysis {
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new Error(`analysis (${show(data)}) must be an object`);
-    }
-    if (data.provider !== 'prometheus') {
-      throw new Error(`analysis ${data.name} provider (${show(data.provider)}) must be "prometheus"`);
-    }
-    const s = data.sampling;
-    let sampling: Sampling;
-    if (s?.type === SamplingType.CONSECUTIVE) {
-      sampling = Sampling.consecutive({ count: s.count, interval: s.interval });
-    } else if (s?.type === SamplingType.WINDOW) {
-      sampling = Sampling.window({ duration: s.duration, step: s.step });
-    } else {
-      throw new Error(`analysis ${data.name} sampling type (${show(s?.type)}) must be one of "consecutive", "window"`);
-    }
-    return StageAnalysis.prometheus({
-      name: data.name,
-      query: data.query,
-      condition: SuccessCondition.of(data.condition?.operator, data.condition?.threshold),
-      sampling,
-      nanPolicy: data.nanPolicy,
-    });
-  }
 }
 
 /** Options of `StageGate.of()`. */

@@ -18,12 +18,12 @@ export interface KindProse {
   readonly recreate: string;
   /** The same for PLAN.md, completing "Before this commit syncs, ...". */
   readonly recreateNote: string;
-  /** How an abort takes the candidate pods back, completing "The template is back at the stable revision R and ...". */
-  rollback(pods: string[]): string;
   /** The note of the first synth. */
   readonly firstNote: string;
   /** What promoting backwards would do, appended to "promote only moves forward". */
   readonly backwards: string;
+  /** How an abort takes the candidate pods back, completing "The template is back at the stable revision R and ...". */
+  rollback(pods: string[]): string;
 }
 
 /** What a promotion changes. */
@@ -83,6 +83,11 @@ export function promotionNote(from: string, to: string, detail: PromotionDetail,
   return `Promoted from ${from} to ${to} (partition ${detail.fromPartition} -> ${detail.toPartition}): ${moved}.`;
 }
 
+/** The note of a promotion made by an edit of the root kustomization.yaml. */
+export function rootEditNote(from: string, to: string, detail: PromotionDetail, candidate: string): string {
+  return `${promotionNote(from, to, detail, candidate)} Promoted by an edit of the root kustomization.yaml.`;
+}
+
 /** The text of a refusal. */
 export function refusalMessage(r: Refusal, app: string, prose: KindProse): string {
   switch (r.type) {
@@ -112,6 +117,26 @@ export function refusalMessage(r: Refusal, app: string, prose: KindProse): strin
       return `promoting ${app} from ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)} skips ${list(r.skipped)}: pass --force to skip stages`;
     case 'no-stable':
       return `${app} has no stable revision to go back to (the first synth recorded none): change the template in code and run cdk8s synth`;
+    case 'root-unknown':
+      return `${r.file} selects ${JSON.stringify(r.directory ?? null)}, which is not a stage directory of ${app}: the one resources line must name one of ${list(r.directories)}`;
+    case 'root-backwards':
+      return `${r.file} moves ${app} back from ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)}: a root edit may only move forward${prose.backwards}; to go back, restore the line and use cdk8s-staged abort (or set the template in code back to the stable revision and run cdk8s synth)`;
+    case 'root-skips':
+      return `${r.file} moves ${app} from ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)} and skips ${list(r.skipped)}: move one stage at a time, or set ${r.allow} to skip stages`;
+    case 'root-pinned':
+      return `${r.file} selects ${JSON.stringify(r.to)} but the active stage of ${app} is pinned in code (rollout.activeStage = ${JSON.stringify(r.pinned)}): restore the line, change the pin in code and run cdk8s synth`;
+    case 'change-backwards':
+      return `${r.tree}: the active stage of ${app} moves back from ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)} with the same candidate: a change may only move forward${prose.backwards}; to go back, abort (cdk8s-staged abort, or the template back at the stable revision in code), which also restores the stable template`;
+    case 'change-skips':
+      return `${r.tree}: the active stage of ${app} moves from ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)} and skips ${list(r.skipped)}: move one stage at a time, or pass --allow-skip`;
+    case 'change-abort-stage':
+      return `${r.tree}: the template of ${app} is back at the stable revision but the root selects ${JSON.stringify(r.to)}: an abort selects the last stage ${JSON.stringify(r.last)}, so the pods on the candidate roll back; use cdk8s-staged abort or cdk8s synth`;
+    case 'change-supersede':
+      return `${r.tree}: a new template (${r.candidate}) replaces candidate ${r.previous} of ${app} at stage ${JSON.stringify(r.stage)}, in the middle of the rollout: finish or abort the rollout first, or pass --allow-supersede (with rollout.allowSupersede in code)`;
+    case 'change-stage-gone':
+      return `${r.tree}: the active stage of ${app} at the base (${JSON.stringify(r.stage)}) is not a stage of the plan any more: ${list(r.stages)}; keep the stage, or finish the rollout first`;
+    case 'change-immutable':
+      return `${r.tree}: ${fieldList(r.fields)} of ${prose.workload} ${JSON.stringify(app)} changed: ${prose.rejection}; revert the change, or recreate the ${prose.workload} (rollout.allowRecreate in code) and pass --allow-recreate`;
   }
 }
 

@@ -1,7 +1,7 @@
 import { PodSet, podList, StagePods } from './pods';
 import { canonicalJson, templateChanges } from './revision';
-import { own } from './validation';
 import { AbortRecord, Color, ImmutableFields, NextState, otherColor, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf } from './state';
+import { own } from './validation';
 
 /**
  * The one state machine of a rollout: synth, promote and abort as pure transitions. Each returns a typed
@@ -50,7 +50,17 @@ export type Refusal =
   | { readonly type: 'complete'; readonly operation: 'promote' | 'abort'; readonly stage: string; readonly candidate: string; readonly stable: RevisionSummary | null }
   | { readonly type: 'not-forward'; readonly from: string; readonly to: string }
   | { readonly type: 'skips'; readonly from: string; readonly to: string; readonly skipped: string[] }
-  | { readonly type: 'no-stable' };
+  | { readonly type: 'no-stable' }
+  | { readonly type: 'root-unknown'; readonly file: string; readonly directory: string | undefined; readonly directories: string[] }
+  | { readonly type: 'root-backwards'; readonly file: string; readonly from: string; readonly to: string }
+  | { readonly type: 'root-skips'; readonly file: string; readonly from: string; readonly to: string; readonly skipped: string[]; readonly allow: string }
+  | { readonly type: 'root-pinned'; readonly file: string; readonly pinned: string; readonly to: string }
+  | { readonly type: 'change-backwards'; readonly tree: string; readonly from: string; readonly to: string }
+  | { readonly type: 'change-skips'; readonly tree: string; readonly from: string; readonly to: string; readonly skipped: string[] }
+  | { readonly type: 'change-abort-stage'; readonly tree: string; readonly to: string; readonly last: string }
+  | { readonly type: 'change-supersede'; readonly tree: string; readonly stage: string; readonly previous: string; readonly candidate: string }
+  | { readonly type: 'change-stage-gone'; readonly tree: string; readonly stage: string; readonly stages: string[] }
+  | { readonly type: 'change-immutable'; readonly tree: string; readonly fields: string[] };
 
 /** The result of a transition: refused, or done. */
 export type Transition<T> = { readonly refused: Refusal } | ({ readonly refused?: undefined } & T);
@@ -234,4 +244,123 @@ export function abortTransition(r: CommittedRollout): Transition<AbortDone> {
     return refuse({ type: 'complete', operation: 'abort', stage: r.activeStage, candidate: r.candidate.revision, stable: summaryOf(r.stable) });
   }
   return { from, to: last, stable: r.stable };
+}
+
+/** A change of the stage the root kustomization.yaml selects, edited by hand (a Git web editor, Kargo, Renovate). */
+export interface RootEditRequest {
+  /** The root file, for messages. */
+  readonly file: string;
+  /** The stage directories of the plan, first to last (`stages/<NN>-<name>`). */
+  readonly directories: string[];
+  /** The directory the root selects now. */
+  readonly selected: string | undefined;
+  /** Accept an edit that skips stages. */
+  readonly allowSkip: boolean;
+  /** What allows skipping, for the refusal: `--allow-skip`, `rollout.allowStageSkip`. */
+  readonly allow: string;
+}
+
+/**
+ * A root edit is a promotion made in Git: it obeys the rules of `promote`. It must name a stage of the
+ * plan, move forward (going back is an abort, which also restores the stable template: a root edit alone
+ * cannot), one stage at a time unless `allowSkip`, and not move a stage pinned in code. The same stage
+ * is no move (`from === to`).
+ */
+export function rootEditTransition(r: CommittedRollout, request: RootEditRequest): Transition<PromoteDone> {
+  const from = r.stages.indexOf(r.activeStage);
+  const to = request.selected === undefined ? -1 : request.directories.indexOf(request.selected);
+  if (to < 0) {
+    return refuse({ type: 'root-unknown', file: request.file, directory: request.selected, directories: request.directories });
+  }
+  if (to === from) {
+    return { from, to };
+  }
+  if (r.pinned) {
+    return refuse({ type: 'root-pinned', file: request.file, pinned: r.activeStage, to: r.stages[to] });
+  }
+  if (to < from) {
+    return refuse({ type: 'root-backwards', file: request.file, from: r.activeStage, to: r.stages[to] });
+  }
+  if (to > from + 1 && !request.allowSkip) {
+    return refuse({ type: 'root-skips', file: request.file, from: r.activeStage, to: r.stages[to], skipped: r.stages.slice(from + 1, to), allow: request.allow });
+  }
+  return { from, to };
+}
+
+/** A rollout as a commit has it, for the review of a change. */
+export interface ReviewedRollout extends CommittedRollout {
+  readonly immutable: ImmutableFields;
+}
+
+/** What a reviewer allows. */
+export interface ReviewRequest {
+  /** The tree, for messages. */
+  readonly tree: string;
+  readonly allowSkip: boolean;
+  readonly allowSupersede: boolean;
+  readonly allowRecreate: boolean;
+}
+
+/** What a change does to a rollout. */
+export interface ReviewDone {
+  /**
+   * `unchanged` (same stage and candidate), `promote` (forward, `skipped` names what it skips), `abort`
+   * (back to the stable template at the last stage), `new-rollout` (a new template after complete),
+   * `replaced` (a new template at the first stage), `superseded` (allowed by `allowSupersede`).
+   */
+  readonly change: 'unchanged' | 'promote' | 'abort' | 'new-rollout' | 'replaced' | 'superseded';
+  readonly skipped: string[];
+  /** The immutable fields that change (allowed by `allowRecreate`). */
+  readonly recreate: string[];
+}
+
+/**
+ * Review a change of a committed rollout from one commit (`base`) to another (`head`) by the rules of
+ * synth, promote and abort: the active stage moves forward one stage (more with `allowSkip`), or goes
+ * back to the last stage with the stable template (an abort), or a new template starts at the first
+ * stage after complete or replaces one at the first stage; a new template mid-rollout needs
+ * `allowSupersede`, an immutable field change `allowRecreate`. Stages are matched by name.
+ */
+export function reviewTransition(base: ReviewedRollout, head: ReviewedRollout, request: ReviewRequest): Transition<ReviewDone> {
+  const fields = [...new Set([...Object.keys(base.immutable), ...Object.keys(head.immutable)])].sort();
+  const recreate = fields.filter(k => canonicalJson(base.immutable[k] ?? null) !== canonicalJson(head.immutable[k] ?? null));
+  if (recreate.length > 0 && !request.allowRecreate) {
+    return refuse({ type: 'change-immutable', tree: request.tree, fields: recreate });
+  }
+  const stages = head.stages;
+  const first = stages[0];
+  const last = stages[stages.length - 1];
+  const to = stages.indexOf(head.activeStage);
+  const done = (change: ReviewDone['change'], skipped: string[] = []) => ({ change, skipped, recreate });
+  if (head.candidate.revision === base.candidate.revision) {
+    const from = stages.indexOf(base.activeStage);
+    if (from < 0) {
+      return refuse({ type: 'change-stage-gone', tree: request.tree, stage: base.activeStage, stages });
+    }
+    if (to === from) return done('unchanged');
+    if (to < from) {
+      return refuse({ type: 'change-backwards', tree: request.tree, from: base.activeStage, to: head.activeStage });
+    }
+    const skipped = stages.slice(from + 1, to);
+    if (skipped.length > 0 && !request.allowSkip) {
+      return refuse({ type: 'change-skips', tree: request.tree, from: base.activeStage, to: head.activeStage, skipped });
+    }
+    return done('promote', skipped);
+  }
+  if (base.stable && head.candidate.revision === base.stable.revision && base.activeStage !== last) {
+    if (head.activeStage !== last) {
+      return refuse({ type: 'change-abort-stage', tree: request.tree, to: head.activeStage, last });
+    }
+    return done('abort');
+  }
+  if (base.activeStage === last && head.stable?.revision === base.candidate.revision && head.activeStage === first) {
+    return done('new-rollout');
+  }
+  if (base.activeStage === first && head.activeStage === first && (head.stable?.revision ?? null) === (base.stable?.revision ?? null)) {
+    return done('replaced');
+  }
+  if (!request.allowSupersede) {
+    return refuse({ type: 'change-supersede', tree: request.tree, stage: base.activeStage, previous: base.candidate.revision, candidate: head.candidate.revision });
+  }
+  return done('superseded');
 }

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkNonEmpty, checkRepoPath } from './common';
+import { checkDnsSubdomain, checkDuration, checkNonEmpty, checkRepoPath } from './common';
+import { checkDnsLabel, checkLabels, show } from '../core/validation';
 import * as app from '../imports/argocd-application-argoproj.io';
 import * as appset from '../imports/argocd-applicationset-argoproj.io';
-import { checkDnsLabel, checkLabels, show } from '../core/validation';
 
 /** What Argo CD applications built here have in common. */
 export interface ArgoCdSyncOptions {
@@ -51,6 +51,130 @@ export interface ArgoCdSyncOptions {
    * @default - none
    */
   readonly syncOptions?: string[];
+  /**
+   * Add Argo CD's `resources-finalizer.argocd.argoproj.io` finalizer: deleting the Application then
+   * deletes the objects it applied (without it they are left in the cluster).
+   * @default false - deleting the Application leaves its objects
+   */
+  readonly resourcesFinalizer?: boolean;
+  /**
+   * Retry a failed sync (`syncPolicy.retry`).
+   * @default - no retry: a failed sync waits for the next commit or refresh
+   */
+  readonly retry?: ArgoCdRetry;
+  /**
+   * Differences Argo CD ignores (`ignoreDifferences`), such as `/spec/replicas` of a workload whose
+   * replicas an HPA owns (then also set `replicasManagedByHpa` on the construct).
+   * @default - none
+   */
+  readonly ignoreDifferences?: ArgoCdIgnoreDifference[];
+  /**
+   * The sync wave of the Application itself (`argocd.argoproj.io/sync-wave`), for app-of-apps ordering.
+   * @default - none (wave 0)
+   */
+  readonly syncWave?: number;
+  /**
+   * Argo CD notifications subscriptions (`notifications.argoproj.io/subscribe.<trigger>.<service>`).
+   * @default - none
+   */
+  readonly notifications?: ArgoCdNotification[];
+}
+
+/** `syncPolicy.retry` of an Argo CD Application. */
+export interface ArgoCdRetry {
+  /** How many times to retry; a negative number retries forever. */
+  readonly limit: number;
+  /**
+   * The first wait (a duration such as `5s`).
+   * @default '5s'
+   */
+  readonly backoffDuration?: string;
+  /**
+   * The factor each wait is multiplied by.
+   * @default 2
+   */
+  readonly backoffFactor?: number;
+  /**
+   * The longest wait.
+   * @default '3m'
+   */
+  readonly backoffMaxDuration?: string;
+}
+
+/** An `ignoreDifferences` entry of an Argo CD Application. */
+export interface ArgoCdIgnoreDifference {
+  /**
+   * The API group, such as `apps` (empty for the core group).
+   * @default - the core group
+   */
+  readonly group?: string;
+  /** The kind, such as `StatefulSet`. */
+  readonly kind: string;
+  /**
+   * The object's name.
+   * @default - every object of the kind
+   */
+  readonly name?: string;
+  /** JSON pointers of the fields to ignore, such as `/spec/replicas`. */
+  readonly jsonPointers: string[];
+}
+
+/** An Argo CD notifications subscription. */
+export interface ArgoCdNotification {
+  /** The trigger, such as `on-sync-failed` or `on-health-degraded`. */
+  readonly trigger: string;
+  /** The notification service, such as `slack`. */
+  readonly service: string;
+  /** The recipients, such as a Slack channel. */
+  readonly recipients: string[];
+}
+
+const TRIGGER = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/** The metadata the production options add: the finalizer, the sync wave, the notifications. */
+function productionMetadata(o: ArgoCdSyncOptions): { finalizers?: string[]; annotations?: { [key: string]: string } } {
+  const annotations: { [key: string]: string } = {};
+  if (o.syncWave !== undefined) {
+    if (!Number.isInteger(o.syncWave)) {
+      throw new Error(`syncWave (${show(o.syncWave)}) must be an integer`);
+    }
+    annotations['argocd.argoproj.io/sync-wave'] = String(o.syncWave);
+  }
+  (o.notifications ?? []).forEach((n, i) => {
+    if (!TRIGGER.test(n.trigger)) throw new Error(`notifications[${i}].trigger (${show(n.trigger)}) must be lowercase letters, digits and '-', such as "on-sync-failed"`);
+    if (!TRIGGER.test(n.service)) throw new Error(`notifications[${i}].service (${show(n.service)}) must be lowercase letters, digits and '-', such as "slack"`);
+    if (n.recipients.length === 0 || n.recipients.some(r => r.trim() === '' || r.includes(';'))) {
+      throw new Error(`notifications[${i}].recipients (${show(n.recipients)}) must list at least one recipient, none empty or with ';'`);
+    }
+    annotations[`notifications.argoproj.io/subscribe.${n.trigger}.${n.service}`] = n.recipients.join(';');
+  });
+  return {
+    finalizers: o.resourcesFinalizer ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
+    annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+  };
+}
+
+function retryOf(r: ArgoCdRetry | undefined): app.ApplicationSpecSyncPolicyRetry | undefined {
+  if (r === undefined) return undefined;
+  if (!Number.isInteger(r.limit)) throw new Error(`retry.limit (${show(r.limit)}) must be an integer (a negative one retries forever)`);
+  const duration = r.backoffDuration ?? '5s';
+  const maxDuration = r.backoffMaxDuration ?? '3m';
+  checkDuration('retry.backoffDuration', duration);
+  checkDuration('retry.backoffMaxDuration', maxDuration);
+  const factor = r.backoffFactor ?? 2;
+  if (!Number.isInteger(factor) || factor < 1) throw new Error(`retry.backoffFactor (${show(factor)}) must be an integer of at least 1`);
+  return { limit: r.limit, backoff: { duration, factor, maxDuration } };
+}
+
+function ignoreDifferencesOf(o: ArgoCdSyncOptions): app.ApplicationSpecIgnoreDifferences[] | undefined {
+  if (o.ignoreDifferences === undefined) return undefined;
+  return o.ignoreDifferences.map((d, i) => {
+    checkNonEmpty(`ignoreDifferences[${i}].kind`, d.kind);
+    if (d.jsonPointers.length === 0 || d.jsonPointers.some(p => !p.startsWith('/'))) {
+      throw new Error(`ignoreDifferences[${i}].jsonPointers (${show(d.jsonPointers)}) must list JSON pointers, each starting with '/', such as "/spec/replicas"`);
+    }
+    return { group: d.group, kind: d.kind, name: d.name, jsonPointers: d.jsonPointers };
+  });
 }
 
 /** Props of `ArgoCdApplication`. */
@@ -77,12 +201,14 @@ function syncPolicy(o: ArgoCdSyncOptions): app.ApplicationSpecSyncPolicy | undef
   if (!automated && (o.prune !== undefined || o.selfHeal !== undefined)) {
     throw new Error(`prune (${show(o.prune)}) and selfHeal (${show(o.selfHeal)}) need automated sync: set automated to true or leave them out`);
   }
-  if (!automated && o.syncOptions === undefined) {
+  const retry = retryOf(o.retry);
+  if (!automated && o.syncOptions === undefined && retry === undefined) {
     return undefined;
   }
   return {
     automated: automated ? { prune: o.prune ?? true, selfHeal: o.selfHeal ?? true } : undefined,
     syncOptions: o.syncOptions,
+    retry,
   };
 }
 
@@ -118,7 +244,7 @@ export class ArgoCdApplication extends Construct {
       throw new Error(`destinationServer (${show(props.destinationServer)}) and destinationName (${show(props.destinationName)}) cannot both be set: name the cluster one way`);
     }
     this.resource = new app.Application(this, 'Resource', {
-      metadata: { name, namespace: props.namespace ?? 'argocd' },
+      metadata: { name, namespace: props.namespace ?? 'argocd', ...productionMetadata(props) },
       spec: {
         project: props.project ?? 'default',
         source: sourceOf(props),
@@ -128,6 +254,7 @@ export class ArgoCdApplication extends Construct {
           namespace: props.destinationNamespace,
         },
         syncPolicy: syncPolicy(props),
+        ignoreDifferences: ignoreDifferencesOf(props),
       },
     });
   }
@@ -158,6 +285,17 @@ export interface ArgoCdApplicationSetProps extends ArgoCdSyncOptions {
    * @default - use clusters
    */
   readonly clusterSelector?: { [label: string]: string };
+  /**
+   * Render the template with Go templates (`goTemplate: true`): the placeholders become `{{.name}}` and
+   * `{{.server}}`.
+   * @default false - the legacy fasttemplate placeholders `{{name}}`, `{{server}}`
+   */
+  readonly goTemplate?: boolean;
+  /**
+   * Go template options, such as `missingkey=error` (needs `goTemplate`).
+   * @default - ["missingkey=error"] with goTemplate, else none
+   */
+  readonly goTemplateOptions?: string[];
 }
 
 /**
@@ -177,27 +315,42 @@ export class ArgoCdApplicationSet extends Construct {
       throw new Error(`clusters (${show(props.clusters)}) and clusterSelector (${show(props.clusterSelector)}): set exactly one of them`);
     }
     const generator: appset.ApplicationSetSpecGenerators = props.clusters !== undefined
-      ? { list: { elements: props.clusters.map((c, i) => {
-        checkDnsLabel(`clusters[${i}].name`, c.name);
-        checkNonEmpty(`clusters[${i}].server`, c.server);
-        return { name: c.name, server: c.server };
-      }) } }
+      ? {
+        list: {
+          elements: props.clusters.map((c, i) => {
+            checkDnsLabel(`clusters[${i}].name`, c.name);
+            checkNonEmpty(`clusters[${i}].server`, c.server);
+            return { name: c.name, server: c.server };
+          }),
+        },
+      }
       : { clusters: { selector: { matchLabels: (checkLabels('clusterSelector', props.clusterSelector!), props.clusterSelector) } } };
     if (props.clusters !== undefined && props.clusters.length === 0) {
       throw new Error('clusters ([]) must list at least one cluster');
     }
     const sync = syncPolicy(props);
+    const go = props.goTemplate ?? false;
+    if (!go && props.goTemplateOptions !== undefined) {
+      throw new Error(`goTemplateOptions (${show(props.goTemplateOptions)}) need goTemplate: set goTemplate to true or leave them out`);
+    }
+    const field = (f: string) => (go ? `{{.${f}}}` : `{{${f}}}`);
+    // the sync wave orders the ApplicationSet in its parent; the generated Applications get the rest
+    const { finalizers, annotations } = productionMetadata({ ...props, syncWave: undefined });
+    productionMetadata(props);
     this.resource = new appset.ApplicationSet(this, 'Resource', {
-      metadata: { name, namespace: props.namespace ?? 'argocd' },
+      metadata: { name, namespace: props.namespace ?? 'argocd', annotations: props.syncWave !== undefined ? { 'argocd.argoproj.io/sync-wave': String(props.syncWave) } : undefined },
       spec: {
+        goTemplate: go ? true : undefined,
+        goTemplateOptions: go ? props.goTemplateOptions ?? ['missingkey=error'] : undefined,
         generators: [generator],
         template: {
-          metadata: { name: `${name}-{{name}}` },
+          metadata: { name: `${name}-${field('name')}`, finalizers, annotations },
           spec: {
             project: props.project ?? 'default',
             source: sourceOf(props),
-            destination: { server: '{{server}}', namespace: props.destinationNamespace },
-            syncPolicy: sync && { automated: sync.automated, syncOptions: sync.syncOptions },
+            destination: { server: field('server'), namespace: props.destinationNamespace },
+            syncPolicy: sync && { automated: sync.automated, syncOptions: sync.syncOptions, retry: sync.retry },
+            ignoreDifferences: ignoreDifferencesOf(props),
           },
         },
       },

@@ -1,9 +1,9 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkDuration, checkRepoPath } from './common';
-import * as flux from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
 import { IStagedWorkload } from '../constructs/shared/staged-workload';
 import { checkDnsLabel, show } from '../core/validation';
+import * as flux from '../imports/flux-kustomization-kustomize.toolkit.fluxcd.io';
 
 /** The kind of a Flux source. */
 export enum FluxSourceKind {
@@ -117,6 +117,35 @@ export interface FluxKustomizationProps {
    * @default - none
    */
   readonly healthChecks?: FluxHealthCheck[];
+  /**
+   * Kustomizations that must be ready before this one is applied (`dependsOn`), such as the one that
+   * installs the Kruise CRDs.
+   * @default - none
+   */
+  readonly dependsOn?: FluxDependency[];
+  /**
+   * The service account Flux impersonates to apply the objects (`serviceAccountName`), for multi-tenant
+   * clusters.
+   * @default - Flux's own service account
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Also write a `v1 Namespace` object for `targetNamespace`, beside the Kustomization: Flux does not
+   * create a target namespace (it has no `createNamespace` field, unlike Argo CD's `CreateNamespace=true`).
+   * @default false - the namespace must exist
+   */
+  readonly createTargetNamespace?: boolean;
+}
+
+/** A Kustomization another one depends on. */
+export interface FluxDependency {
+  /** Its name. */
+  readonly name: string;
+  /**
+   * Its namespace.
+   * @default - the namespace of the dependent Kustomization
+   */
+  readonly namespace?: string;
 }
 
 /**
@@ -126,6 +155,11 @@ export interface FluxKustomizationProps {
 export class FluxKustomization extends Construct {
   /** The Kustomization object. */
   public readonly resource: ApiObject;
+  /**
+   * The Namespace object of `createTargetNamespace`.
+   * @default - none
+   */
+  public readonly namespaceObject?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
     super(scope, id);
@@ -147,11 +181,20 @@ export class FluxKustomization extends Construct {
       throw new Error(`sourceKind (${show(sourceKind)}) must be one of ${Object.values(FluxSourceKind).map(k => JSON.stringify(k)).join(', ')}`);
     }
 
+    // Flux sets targetNamespace on every object it applies, so the workloads live there when it is set
     const checks: flux.KustomizationSpecHealthChecks[] = [];
     for (const workload of [props.workload, props.app, props.deploymentApp]) {
       for (const w of workload?.workloads ?? []) {
-        checks.push({ apiVersion: w.apiVersion, kind: w.kind, name: w.name, namespace: w.namespace ?? props.targetNamespace });
+        checks.push({ apiVersion: w.apiVersion, kind: w.kind, name: w.name, namespace: props.targetNamespace ?? w.namespace });
       }
+    }
+    (props.dependsOn ?? []).forEach((d, i) => {
+      checkDnsSubdomain(`dependsOn[${i}].name`, d.name);
+      if (d.namespace !== undefined) checkDnsLabel(`dependsOn[${i}].namespace`, d.namespace);
+    });
+    if (props.serviceAccountName !== undefined) checkDnsSubdomain('serviceAccountName', props.serviceAccountName);
+    if (props.createTargetNamespace && props.targetNamespace === undefined) {
+      throw new Error('createTargetNamespace (true) needs targetNamespace: name the namespace to create');
     }
     (props.healthChecks ?? []).forEach((h, i) => {
       checkDnsSubdomain(`healthChecks[${i}].name`, h.name);
@@ -172,7 +215,81 @@ export class FluxKustomization extends Construct {
         targetNamespace: props.targetNamespace,
         force: props.force ?? false,
         healthChecks: checks.length > 0 ? checks : undefined,
+        dependsOn: props.dependsOn?.map(d => ({ name: d.name, namespace: d.namespace })),
+        serviceAccountName: props.serviceAccountName,
       },
+    });
+    if (props.createTargetNamespace) {
+      this.namespaceObject = new ApiObject(this, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: props.targetNamespace! } });
+      if (Chart.of(this).namespace !== undefined) {
+        // a Namespace is cluster-scoped: drop the chart's namespace cdk8s puts on every object
+        this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
+    }
+  }
+}
+
+/** Props of `FluxGitRepository`. */
+export interface FluxGitRepositoryProps {
+  /**
+   * The GitRepository name (what `FluxKustomization.sourceName` refers to).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Its namespace.
+   * @default 'flux-system'
+   */
+  readonly namespace?: string;
+  /** The repository URL (`https://` or `ssh://`). */
+  readonly url: string;
+  /**
+   * The branch to follow.
+   * @default 'main'
+   */
+  readonly branch?: string;
+  /**
+   * How often Flux fetches.
+   * @default '1m'
+   */
+  readonly interval?: string;
+  /**
+   * The Secret with the credentials.
+   * @default - none: a public repository
+   */
+  readonly secretName?: string;
+}
+
+/**
+ * A Flux `GitRepository` (source.toolkit.fluxcd.io/v1): the source the Kustomizations of the rollout
+ * directories read. Written as a plain ApiObject (no generated types for the source CRD).
+ */
+export class FluxGitRepository extends Construct {
+  /** The GitRepository object. */
+  public readonly resource: ApiObject;
+  /** Its name. */
+  public readonly name: string;
+
+  public constructor(scope: Construct, id: string, props: FluxGitRepositoryProps) {
+    super(scope, id);
+    const name = props.name ?? id;
+    checkDnsSubdomain('name', name);
+    const namespace = props.namespace ?? 'flux-system';
+    checkDnsLabel('namespace', namespace);
+    if (!/^(https?|ssh):\/\/\S+$/.test(props.url)) {
+      throw new Error(`url (${show(props.url)}) must be an http(s):// or ssh:// repository URL`);
+    }
+    const interval = props.interval ?? '1m';
+    checkDuration('interval', interval);
+    const branch = props.branch ?? 'main';
+    if (branch.trim() === '' || /\s/.test(branch)) throw new Error(`branch (${show(branch)}) must be a branch name`);
+    if (props.secretName !== undefined) checkDnsSubdomain('secretName', props.secretName);
+    this.name = name;
+    this.resource = new ApiObject(this, 'Resource', {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name, namespace },
+      spec: { interval, url: props.url, ref: { branch }, ...(props.secretName ? { secretRef: { name: props.secretName } } : {}) },
     });
   }
 }

@@ -105,6 +105,13 @@ export interface ApplicationSpec {
   readonly destination: ApplicationSpecDestination;
 
   /**
+   * IgnoreDifferences is a list of resources and their fields which should be ignored during comparison
+   *
+   * @schema ApplicationSpec#ignoreDifferences
+   */
+  readonly ignoreDifferences?: ApplicationSpecIgnoreDifferences[];
+
+  /**
    * Project is a reference to the project this application belongs to.
    * The empty string means that application belongs to the 'default' project.
    *
@@ -135,6 +142,7 @@ export function toJson_ApplicationSpec(obj: ApplicationSpec | undefined): Record
   if (obj === undefined) { return undefined; }
   const result = {
     'destination': toJson_ApplicationSpecDestination(obj.destination),
+    'ignoreDifferences': obj.ignoreDifferences?.map(y => toJson_ApplicationSpecIgnoreDifferences(y)),
     'project': obj.project,
     'source': toJson_ApplicationSpecSource(obj.source),
     'syncPolicy': toJson_ApplicationSpecSyncPolicy(obj.syncPolicy),
@@ -183,6 +191,71 @@ export function toJson_ApplicationSpecDestination(obj: ApplicationSpecDestinatio
     'name': obj.name,
     'namespace': obj.namespace,
     'server': obj.server,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ResourceIgnoreDifferences contains resource filter and list of json paths which should be ignored during comparison with live state.
+ *
+ * @schema ApplicationSpecIgnoreDifferences
+ */
+export interface ApplicationSpecIgnoreDifferences {
+  /**
+   * @schema ApplicationSpecIgnoreDifferences#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema ApplicationSpecIgnoreDifferences#jqPathExpressions
+   */
+  readonly jqPathExpressions?: string[];
+
+  /**
+   * @schema ApplicationSpecIgnoreDifferences#jsonPointers
+   */
+  readonly jsonPointers?: string[];
+
+  /**
+   * @schema ApplicationSpecIgnoreDifferences#kind
+   */
+  readonly kind: string;
+
+  /**
+   * ManagedFieldsManagers is a list of trusted managers. Fields mutated by those managers will take precedence over the
+   * desired state defined in the SCM and won't be displayed in diffs
+   *
+   * @schema ApplicationSpecIgnoreDifferences#managedFieldsManagers
+   */
+  readonly managedFieldsManagers?: string[];
+
+  /**
+   * @schema ApplicationSpecIgnoreDifferences#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ApplicationSpecIgnoreDifferences#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecIgnoreDifferences' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecIgnoreDifferences(obj: ApplicationSpecIgnoreDifferences | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'jqPathExpressions': obj.jqPathExpressions?.map(y => y),
+    'jsonPointers': obj.jsonPointers?.map(y => y),
+    'kind': obj.kind,
+    'managedFieldsManagers': obj.managedFieldsManagers?.map(y => y),
+    'name': obj.name,
+    'namespace': obj.namespace,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -249,6 +322,13 @@ export interface ApplicationSpecSyncPolicy {
   readonly automated?: ApplicationSpecSyncPolicyAutomated;
 
   /**
+   * Retry controls failed sync retry behavior
+   *
+   * @schema ApplicationSpecSyncPolicy#retry
+   */
+  readonly retry?: ApplicationSpecSyncPolicyRetry;
+
+  /**
    * Options allow you to specify whole app sync-options
    *
    * @schema ApplicationSpecSyncPolicy#syncOptions
@@ -264,6 +344,7 @@ export function toJson_ApplicationSpecSyncPolicy(obj: ApplicationSpecSyncPolicy 
   if (obj === undefined) { return undefined; }
   const result = {
     'automated': toJson_ApplicationSpecSyncPolicyAutomated(obj.automated),
+    'retry': toJson_ApplicationSpecSyncPolicyRetry(obj.retry),
     'syncOptions': obj.syncOptions?.map(y => y),
   };
   // filter undefined values
@@ -301,6 +382,94 @@ export function toJson_ApplicationSpecSyncPolicyAutomated(obj: ApplicationSpecSy
   const result = {
     'prune': obj.prune,
     'selfHeal': obj.selfHeal,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Retry controls failed sync retry behavior
+ *
+ * @schema ApplicationSpecSyncPolicyRetry
+ */
+export interface ApplicationSpecSyncPolicyRetry {
+  /**
+   * Backoff controls how to backoff on subsequent retries of failed syncs
+   *
+   * @schema ApplicationSpecSyncPolicyRetry#backoff
+   */
+  readonly backoff?: ApplicationSpecSyncPolicyRetryBackoff;
+
+  /**
+   * Limit is the maximum number of attempts for retrying a failed sync. If set to 0, no retries will be performed.
+   *
+   * @schema ApplicationSpecSyncPolicyRetry#limit
+   */
+  readonly limit?: number;
+
+  /**
+   * Refresh indicates if the latest revision should be used on retry instead of the initial one (default: false)
+   *
+   * @schema ApplicationSpecSyncPolicyRetry#refresh
+   */
+  readonly refresh?: boolean;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSyncPolicyRetry' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSyncPolicyRetry(obj: ApplicationSpecSyncPolicyRetry | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'backoff': toJson_ApplicationSpecSyncPolicyRetryBackoff(obj.backoff),
+    'limit': obj.limit,
+    'refresh': obj.refresh,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Backoff controls how to backoff on subsequent retries of failed syncs
+ *
+ * @schema ApplicationSpecSyncPolicyRetryBackoff
+ */
+export interface ApplicationSpecSyncPolicyRetryBackoff {
+  /**
+   * Duration is the amount to back off. Default unit is seconds, but could also be a duration (e.g. "2m", "1h")
+   *
+   * @schema ApplicationSpecSyncPolicyRetryBackoff#duration
+   */
+  readonly duration?: string;
+
+  /**
+   * Factor is a factor to multiply the base duration after each failed retry
+   *
+   * @schema ApplicationSpecSyncPolicyRetryBackoff#factor
+   */
+  readonly factor?: number;
+
+  /**
+   * MaxDuration is the maximum amount of time allowed for the backoff strategy
+   *
+   * @schema ApplicationSpecSyncPolicyRetryBackoff#maxDuration
+   */
+  readonly maxDuration?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSyncPolicyRetryBackoff' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSyncPolicyRetryBackoff(obj: ApplicationSpecSyncPolicyRetryBackoff | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'duration': obj.duration,
+    'factor': obj.factor,
+    'maxDuration': obj.maxDuration,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -97,6 +97,16 @@ export interface ApplicationSetSpec {
   readonly generators: ApplicationSetSpecGenerators[];
 
   /**
+   * @schema ApplicationSetSpec#goTemplate
+   */
+  readonly goTemplate?: boolean;
+
+  /**
+   * @schema ApplicationSetSpec#goTemplateOptions
+   */
+  readonly goTemplateOptions?: string[];
+
+  /**
    * @schema ApplicationSetSpec#template
    */
   readonly template: ApplicationSetSpecTemplate;
@@ -110,6 +120,8 @@ export function toJson_ApplicationSetSpec(obj: ApplicationSetSpec | undefined): 
   if (obj === undefined) { return undefined; }
   const result = {
     'generators': obj.generators?.map(y => toJson_ApplicationSetSpecGenerators(y)),
+    'goTemplate': obj.goTemplate,
+    'goTemplateOptions': obj.goTemplateOptions?.map(y => y),
     'template': toJson_ApplicationSetSpecTemplate(obj.template),
   };
   // filter undefined values
@@ -230,6 +242,16 @@ export function toJson_ApplicationSetSpecGeneratorsList(obj: ApplicationSetSpecG
  */
 export interface ApplicationSetSpecTemplateMetadata {
   /**
+   * @schema ApplicationSetSpecTemplateMetadata#annotations
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * @schema ApplicationSetSpecTemplateMetadata#finalizers
+   */
+  readonly finalizers?: string[];
+
+  /**
    * @schema ApplicationSetSpecTemplateMetadata#name
    */
   readonly name?: string;
@@ -242,6 +264,8 @@ export interface ApplicationSetSpecTemplateMetadata {
 export function toJson_ApplicationSetSpecTemplateMetadata(obj: ApplicationSetSpecTemplateMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'finalizers': obj.finalizers?.map(y => y),
     'name': obj.name,
   };
   // filter undefined values
@@ -257,6 +281,11 @@ export interface ApplicationSetSpecTemplateSpec {
    * @schema ApplicationSetSpecTemplateSpec#destination
    */
   readonly destination: ApplicationSetSpecTemplateSpecDestination;
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpec#ignoreDifferences
+   */
+  readonly ignoreDifferences?: ApplicationSetSpecTemplateSpecIgnoreDifferences[];
 
   /**
    * @schema ApplicationSetSpecTemplateSpec#project
@@ -282,6 +311,7 @@ export function toJson_ApplicationSetSpecTemplateSpec(obj: ApplicationSetSpecTem
   if (obj === undefined) { return undefined; }
   const result = {
     'destination': toJson_ApplicationSetSpecTemplateSpecDestination(obj.destination),
+    'ignoreDifferences': obj.ignoreDifferences?.map(y => toJson_ApplicationSetSpecTemplateSpecIgnoreDifferences(y)),
     'project': obj.project,
     'source': toJson_ApplicationSetSpecTemplateSpecSource(obj.source),
     'syncPolicy': toJson_ApplicationSetSpecTemplateSpecSyncPolicy(obj.syncPolicy),
@@ -346,6 +376,66 @@ export function toJson_ApplicationSetSpecTemplateSpecDestination(obj: Applicatio
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema ApplicationSetSpecTemplateSpecIgnoreDifferences
+ */
+export interface ApplicationSetSpecTemplateSpecIgnoreDifferences {
+  /**
+   * @schema ApplicationSetSpecTemplateSpecIgnoreDifferences#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpecIgnoreDifferences#jqPathExpressions
+   */
+  readonly jqPathExpressions?: string[];
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpecIgnoreDifferences#jsonPointers
+   */
+  readonly jsonPointers?: string[];
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpecIgnoreDifferences#kind
+   */
+  readonly kind: string;
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpecIgnoreDifferences#managedFieldsManagers
+   */
+  readonly managedFieldsManagers?: string[];
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpecIgnoreDifferences#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpecIgnoreDifferences#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSetSpecTemplateSpecIgnoreDifferences' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSetSpecTemplateSpecIgnoreDifferences(obj: ApplicationSetSpecTemplateSpecIgnoreDifferences | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'jqPathExpressions': obj.jqPathExpressions?.map(y => y),
+    'jsonPointers': obj.jsonPointers?.map(y => y),
+    'kind': obj.kind,
+    'managedFieldsManagers': obj.managedFieldsManagers?.map(y => y),
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema ApplicationSetSpecTemplateSpecSource
  */
 export interface ApplicationSetSpecTemplateSpecSource {
@@ -391,6 +481,11 @@ export interface ApplicationSetSpecTemplateSpecSyncPolicy {
   readonly automated?: ApplicationSetSpecTemplateSpecSyncPolicyAutomated;
 
   /**
+   * @schema ApplicationSetSpecTemplateSpecSyncPolicy#retry
+   */
+  readonly retry?: ApplicationSetSpecTemplateSpecSyncPolicyRetry;
+
+  /**
    * @schema ApplicationSetSpecTemplateSpecSyncPolicy#syncOptions
    */
   readonly syncOptions?: string[];
@@ -404,6 +499,7 @@ export function toJson_ApplicationSetSpecTemplateSpecSyncPolicy(obj: Application
   if (obj === undefined) { return undefined; }
   const result = {
     'automated': toJson_ApplicationSetSpecTemplateSpecSyncPolicyAutomated(obj.automated),
+    'retry': toJson_ApplicationSetSpecTemplateSpecSyncPolicyRetry(obj.retry),
     'syncOptions': obj.syncOptions?.map(y => y),
   };
   // filter undefined values
@@ -435,6 +531,78 @@ export function toJson_ApplicationSetSpecTemplateSpecSyncPolicyAutomated(obj: Ap
   const result = {
     'prune': obj.prune,
     'selfHeal': obj.selfHeal,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSetSpecTemplateSpecSyncPolicyRetry
+ */
+export interface ApplicationSetSpecTemplateSpecSyncPolicyRetry {
+  /**
+   * @schema ApplicationSetSpecTemplateSpecSyncPolicyRetry#backoff
+   */
+  readonly backoff?: ApplicationSetSpecTemplateSpecSyncPolicyRetryBackoff;
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpecSyncPolicyRetry#limit
+   */
+  readonly limit?: number;
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpecSyncPolicyRetry#refresh
+   */
+  readonly refresh?: boolean;
+}
+
+/**
+ * Converts an object of type 'ApplicationSetSpecTemplateSpecSyncPolicyRetry' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSetSpecTemplateSpecSyncPolicyRetry(obj: ApplicationSetSpecTemplateSpecSyncPolicyRetry | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'backoff': toJson_ApplicationSetSpecTemplateSpecSyncPolicyRetryBackoff(obj.backoff),
+    'limit': obj.limit,
+    'refresh': obj.refresh,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSetSpecTemplateSpecSyncPolicyRetryBackoff
+ */
+export interface ApplicationSetSpecTemplateSpecSyncPolicyRetryBackoff {
+  /**
+   * @schema ApplicationSetSpecTemplateSpecSyncPolicyRetryBackoff#duration
+   */
+  readonly duration?: string;
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpecSyncPolicyRetryBackoff#factor
+   */
+  readonly factor?: number;
+
+  /**
+   * @schema ApplicationSetSpecTemplateSpecSyncPolicyRetryBackoff#maxDuration
+   */
+  readonly maxDuration?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSetSpecTemplateSpecSyncPolicyRetryBackoff' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSetSpecTemplateSpecSyncPolicyRetryBackoff(obj: ApplicationSetSpecTemplateSpecSyncPolicyRetryBackoff | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'duration': obj.duration,
+    'factor': obj.factor,
+    'maxDuration': obj.maxDuration,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -100,6 +100,15 @@ export function toJson_KustomizationProps(obj: KustomizationProps | undefined): 
  */
 export interface KustomizationSpec {
   /**
+   * DependsOn may contain a DependencyReference slice
+   * with references to Kustomization resources that must be ready before this
+   * Kustomization can be reconciled.
+   *
+   * @schema KustomizationSpec#dependsOn
+   */
+  readonly dependsOn?: KustomizationSpecDependsOn[];
+
+  /**
    * Force instructs the controller to recreate resources
    * when patching fails due to an immutable field change.
    *
@@ -150,6 +159,14 @@ export interface KustomizationSpec {
   readonly retryInterval?: string;
 
   /**
+   * The name of the Kubernetes service account to impersonate
+   * when reconciling this Kustomization.
+   *
+   * @schema KustomizationSpec#serviceAccountName
+   */
+  readonly serviceAccountName?: string;
+
+  /**
    * Reference of the source where the kustomization file is.
    *
    * @schema KustomizationSpec#sourceRef
@@ -190,16 +207,68 @@ export interface KustomizationSpec {
 export function toJson_KustomizationSpec(obj: KustomizationSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'dependsOn': obj.dependsOn?.map(y => toJson_KustomizationSpecDependsOn(y)),
     'force': obj.force,
     'healthChecks': obj.healthChecks?.map(y => toJson_KustomizationSpecHealthChecks(y)),
     'interval': obj.interval,
     'path': obj.path,
     'prune': obj.prune,
     'retryInterval': obj.retryInterval,
+    'serviceAccountName': obj.serviceAccountName,
     'sourceRef': toJson_KustomizationSpecSourceRef(obj.sourceRef),
     'targetNamespace': obj.targetNamespace,
     'timeout': obj.timeout,
     'wait': obj.wait,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DependencyReference contains enough information to locate the referenced Kubernetes resource object
+ * and optional CEL expression to assess its readiness.
+ *
+ * @schema KustomizationSpecDependsOn
+ */
+export interface KustomizationSpecDependsOn {
+  /**
+   * Name of the referent.
+   *
+   * @schema KustomizationSpecDependsOn#name
+   */
+  readonly name: string;
+
+  /**
+   * Namespace of the referent, defaults to the namespace of the resource
+   * object that contains the reference.
+   *
+   * @schema KustomizationSpecDependsOn#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * ReadyExpr is a CEL expression that can be used to assess the readiness
+   * of a dependency. When specified, the built-in readiness check
+   * is replaced by the logic defined in the CEL expression.
+   * To make the CEL expression additive to the built-in readiness check,
+   * the feature gate `AdditiveCELDependencyCheck` must be set to `true`.
+   *
+   * @schema KustomizationSpecDependsOn#readyExpr
+   */
+  readonly readyExpr?: string;
+}
+
+/**
+ * Converts an object of type 'KustomizationSpecDependsOn' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KustomizationSpecDependsOn(obj: KustomizationSpecDependsOn | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'namespace': obj.namespace,
+    'readyExpr': obj.readyExpr,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -13,7 +13,7 @@ export class StatefulSet extends ApiObject {
    * Returns the apiVersion and kind for "StatefulSet"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'apps.kruise.io/v1alpha1',
+    apiVersion: 'apps.kruise.io/v1beta1',
     kind: 'StatefulSet',
   }
 
@@ -98,6 +98,26 @@ export function toJson_StatefulSetProps(obj: StatefulSetProps | undefined): Reco
  */
 export interface StatefulSetSpec {
   /**
+   * ordinals controls the numbering of replica indices in a StatefulSet. The
+   * default ordinals behavior assigns a "0" index to the first replica and
+   * increments the index by one for each additional replica requested. Using
+   * the ordinals field requires the StatefulSetStartOrdinal feature gate to be
+   * enabled, which is beta.
+   *
+   * @schema StatefulSetSpec#ordinals
+   */
+  readonly ordinals?: StatefulSetSpecOrdinals;
+
+  /**
+   * PersistentVolumeClaimRetentionPolicy describes the policy used for PVCs created from
+   * the StatefulSet VolumeClaimTemplates. This requires the
+   * StatefulSetAutoDeletePVC feature gate to be enabled, which is alpha.
+   *
+   * @schema StatefulSetSpec#persistentVolumeClaimRetentionPolicy
+   */
+  readonly persistentVolumeClaimRetentionPolicy?: StatefulSetSpecPersistentVolumeClaimRetentionPolicy;
+
+  /**
    * podManagementPolicy controls how pods are created during initial scale up,
    * when replacing pods on nodes, or when scaling down. The default policy is
    * `OrderedReady`, where pods are created in increasing order (pod-0, then
@@ -120,6 +140,20 @@ export interface StatefulSetSpec {
    * @schema StatefulSetSpec#replicas
    */
   readonly replicas?: number;
+
+  /**
+   * reserveOrdinals controls the ordinal numbers that should be reserved, and the replicas
+   * will always be the expectation number of running Pods.
+   * For a sts with replicas=3 and its Pods in [0, 1, 2]:
+   * - If you want to migrate Pod-1 and reserve this ordinal, just set spec.reserveOrdinal to [1].
+   * Then controller will delete Pod-1 and create Pod-3 (existing Pods will be [0, 2, 3])
+   * - If you just want to delete Pod-1, you should set spec.reserveOrdinal to [1] and spec.replicas to 2.
+   * Then controller will delete Pod-1 (existing Pods will be [0, 2])
+   * You can also use ranges along with numbers, such as [1, 3-5], which is a shortcut for [1, 3, 4, 5].
+   *
+   * @schema StatefulSetSpec#reserveOrdinals
+   */
+  readonly reserveOrdinals?: StatefulSetSpecReserveOrdinals[];
 
   /**
    * revisionHistoryLimit is the maximum number of revisions that will
@@ -190,8 +224,11 @@ export interface StatefulSetSpec {
 export function toJson_StatefulSetSpec(obj: StatefulSetSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'ordinals': toJson_StatefulSetSpecOrdinals(obj.ordinals),
+    'persistentVolumeClaimRetentionPolicy': toJson_StatefulSetSpecPersistentVolumeClaimRetentionPolicy(obj.persistentVolumeClaimRetentionPolicy),
     'podManagementPolicy': obj.podManagementPolicy,
     'replicas': obj.replicas,
+    'reserveOrdinals': obj.reserveOrdinals?.map(y => y?.value),
     'revisionHistoryLimit': obj.revisionHistoryLimit,
     'selector': toJson_StatefulSetSpecSelector(obj.selector),
     'serviceName': obj.serviceName,
@@ -203,6 +240,104 @@ export function toJson_StatefulSetSpec(obj: StatefulSetSpec | undefined): Record
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ordinals controls the numbering of replica indices in a StatefulSet. The
+ * default ordinals behavior assigns a "0" index to the first replica and
+ * increments the index by one for each additional replica requested. Using
+ * the ordinals field requires the StatefulSetStartOrdinal feature gate to be
+ * enabled, which is beta.
+ *
+ * @schema StatefulSetSpecOrdinals
+ */
+export interface StatefulSetSpecOrdinals {
+  /**
+   * start is the number representing the first replica's index. It may be used
+   * to number replicas from an alternate index (eg: 1-indexed) over the default
+   * 0-indexed names, or to orchestrate progressive movement of replicas from
+   * one StatefulSet to another.
+   * If set, replica indices will be in the range:
+   * [.spec.ordinals.start, .spec.ordinals.start + .spec.replicas).
+   * If unset, defaults to 0. Replica indices will be in the range:
+   * [0, .spec.replicas).
+   *
+   * @schema StatefulSetSpecOrdinals#start
+   */
+  readonly start?: number;
+}
+
+/**
+ * Converts an object of type 'StatefulSetSpecOrdinals' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_StatefulSetSpecOrdinals(obj: StatefulSetSpecOrdinals | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'start': obj.start,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * PersistentVolumeClaimRetentionPolicy describes the policy used for PVCs created from
+ * the StatefulSet VolumeClaimTemplates. This requires the
+ * StatefulSetAutoDeletePVC feature gate to be enabled, which is alpha.
+ *
+ * @schema StatefulSetSpecPersistentVolumeClaimRetentionPolicy
+ */
+export interface StatefulSetSpecPersistentVolumeClaimRetentionPolicy {
+  /**
+   * WhenDeleted specifies what happens to PVCs created from StatefulSet
+   * VolumeClaimTemplates when the StatefulSet is deleted. The default policy
+   * of `Retain` causes PVCs to not be affected by StatefulSet deletion. The
+   * `Delete` policy causes those PVCs to be deleted.
+   *
+   * @schema StatefulSetSpecPersistentVolumeClaimRetentionPolicy#whenDeleted
+   */
+  readonly whenDeleted?: string;
+
+  /**
+   * WhenScaled specifies what happens to PVCs created from StatefulSet
+   * VolumeClaimTemplates when the StatefulSet is scaled down. The default
+   * policy of `Retain` causes PVCs to not be affected by a scaledown. The
+   * `Delete` policy causes the associated PVCs for any excess pods above
+   * the replica count to be deleted.
+   *
+   * @schema StatefulSetSpecPersistentVolumeClaimRetentionPolicy#whenScaled
+   */
+  readonly whenScaled?: string;
+}
+
+/**
+ * Converts an object of type 'StatefulSetSpecPersistentVolumeClaimRetentionPolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_StatefulSetSpecPersistentVolumeClaimRetentionPolicy(obj: StatefulSetSpecPersistentVolumeClaimRetentionPolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'whenDeleted': obj.whenDeleted,
+    'whenScaled': obj.whenScaled,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema StatefulSetSpecReserveOrdinals
+ */
+export class StatefulSetSpecReserveOrdinals {
+  public static fromNumber(value: number): StatefulSetSpecReserveOrdinals {
+    return new StatefulSetSpecReserveOrdinals(value);
+  }
+  public static fromString(value: string): StatefulSetSpecReserveOrdinals {
+    return new StatefulSetSpecReserveOrdinals(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
 
 /**
  * selector is a label query over pods that should match the replica count.
@@ -370,9 +505,7 @@ export interface StatefulSetSpecUpdateStrategyRollingUpdate {
   readonly minReadySeconds?: number;
 
   /**
-   * Partition indicates the ordinal at which the StatefulSet should be partitioned by default.
-   * But if unorderedUpdate has been set:
-   * - Partition indicates the number of pods with non-updated revisions when rolling update.
+   * Partition indicates the number of pods the StatefulSet should be partitioned by default.
    * - It means controller will update $(replicas - partition) number of pod.
    * Default value is 0.
    *
@@ -744,1179 +877,6 @@ export interface StatefulSetSpecUpdateStrategyRollingUpdateUnorderedUpdatePriori
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatefulSetSpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions(obj: StatefulSetSpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-
-/**
- * StatefulSet is the Schema for the statefulsets API
- *
- * @schema StatefulSetV1Beta1
- */
-export class StatefulSetV1Beta1 extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "StatefulSetV1Beta1"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'apps.kruise.io/v1beta1',
-    kind: 'StatefulSet',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "StatefulSetV1Beta1".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: StatefulSetV1Beta1Props = {}): any {
-    return {
-      ...StatefulSetV1Beta1.GVK,
-      ...toJson_StatefulSetV1Beta1Props(props),
-    };
-  }
-
-  /**
-   * Defines a "StatefulSetV1Beta1" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: StatefulSetV1Beta1Props = {}) {
-    super(scope, id, {
-      ...StatefulSetV1Beta1.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...StatefulSetV1Beta1.GVK,
-      ...toJson_StatefulSetV1Beta1Props(resolved),
-    };
-  }
-}
-
-/**
- * StatefulSet is the Schema for the statefulsets API
- *
- * @schema StatefulSetV1Beta1
- */
-export interface StatefulSetV1Beta1Props {
-  /**
-   * @schema StatefulSetV1Beta1#metadata
-   */
-  readonly metadata?: ApiObjectMetadata;
-
-  /**
-   * StatefulSetSpec defines the desired state of StatefulSet
-   *
-   * @schema StatefulSetV1Beta1#spec
-   */
-  readonly spec?: StatefulSetV1Beta1Spec;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1Props' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1Props(obj: StatefulSetV1Beta1Props | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_StatefulSetV1Beta1Spec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * StatefulSetSpec defines the desired state of StatefulSet
- *
- * @schema StatefulSetV1Beta1Spec
- */
-export interface StatefulSetV1Beta1Spec {
-  /**
-   * Lifecycle defines the lifecycle hooks for Pods pre-delete, in-place update.
-   *
-   * @schema StatefulSetV1Beta1Spec#lifecycle
-   */
-  readonly lifecycle?: StatefulSetV1Beta1SpecLifecycle;
-
-  /**
-   * ordinals controls the numbering of replica indices in a StatefulSet. The
-   * default ordinals behavior assigns a "0" index to the first replica and
-   * increments the index by one for each additional replica requested. Using
-   * the ordinals field requires the StatefulSetStartOrdinal feature gate to be
-   * enabled, which is beta.
-   *
-   * @schema StatefulSetV1Beta1Spec#ordinals
-   */
-  readonly ordinals?: StatefulSetV1Beta1SpecOrdinals;
-
-  /**
-   * PersistentVolumeClaimRetentionPolicy describes the policy used for PVCs created from
-   * the StatefulSet VolumeClaimTemplates. This requires the
-   * StatefulSetAutoDeletePVC feature gate to be enabled, which is alpha.
-   *
-   * @schema StatefulSetV1Beta1Spec#persistentVolumeClaimRetentionPolicy
-   */
-  readonly persistentVolumeClaimRetentionPolicy?: StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy;
-
-  /**
-   * podManagementPolicy controls how pods are created during initial scale up,
-   * when replacing pods on nodes, or when scaling down. The default policy is
-   * `OrderedReady`, where pods are created in increasing order (pod-0, then
-   * pod-1, etc) and the controller will wait until each pod is ready before
-   * continuing. When scaling down, the pods are removed in the opposite order.
-   * The alternative policy is `Parallel` which will create pods in parallel
-   * to match the desired scale without waiting, and on scale down will delete
-   * all pods at once.
-   *
-   * @schema StatefulSetV1Beta1Spec#podManagementPolicy
-   */
-  readonly podManagementPolicy?: string;
-
-  /**
-   * replicas is the desired number of replicas of the given Template.
-   * These are replicas in the sense that they are instantiations of the
-   * same Template, but individual replicas also have a consistent identity.
-   * If unspecified, defaults to 1.
-   *
-   * @schema StatefulSetV1Beta1Spec#replicas
-   */
-  readonly replicas?: number;
-
-  /**
-   * reserveOrdinals controls the ordinal numbers that should be reserved, and the replicas
-   * will always be the expectation number of running Pods.
-   * For a sts with replicas=3 and its Pods in [0, 1, 2]:
-   * - If you want to migrate Pod-1 and reserve this ordinal, just set spec.reserveOrdinal to [1].
-   * Then controller will delete Pod-1 and create Pod-3 (existing Pods will be [0, 2, 3])
-   * - If you just want to delete Pod-1, you should set spec.reserveOrdinal to [1] and spec.replicas to 2.
-   * Then controller will delete Pod-1 (existing Pods will be [0, 2])
-   * You can also use ranges along with numbers, such as [1, 3-5], which is a shortcut for [1, 3, 4, 5].
-   *
-   * @schema StatefulSetV1Beta1Spec#reserveOrdinals
-   */
-  readonly reserveOrdinals?: StatefulSetV1Beta1SpecReserveOrdinals[];
-
-  /**
-   * revisionHistoryLimit is the maximum number of revisions that will
-   * be maintained in the StatefulSet's revision history. The revision history
-   * consists of all revisions not represented by a currently applied
-   * StatefulSetSpec version. The default value is 10.
-   *
-   * @schema StatefulSetV1Beta1Spec#revisionHistoryLimit
-   */
-  readonly revisionHistoryLimit?: number;
-
-  /**
-   * scaleStrategy indicates the StatefulSetScaleStrategy that will be
-   * employed to scale Pods in the StatefulSet.
-   *
-   * @schema StatefulSetV1Beta1Spec#scaleStrategy
-   */
-  readonly scaleStrategy?: StatefulSetV1Beta1SpecScaleStrategy;
-
-  /**
-   * selector is a label query over pods that should match the replica count.
-   * It must match the pod template's labels.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
-   *
-   * @schema StatefulSetV1Beta1Spec#selector
-   */
-  readonly selector: StatefulSetV1Beta1SpecSelector;
-
-  /**
-   * serviceName is the name of the service that governs this StatefulSet.
-   * This service must exist before the StatefulSet, and is responsible for
-   * the network identity of the set. Pods get DNS/hostnames that follow the
-   * pattern: pod-specific-string.serviceName.default.svc.cluster.local
-   * where "pod-specific-string" is managed by the StatefulSet controller.
-   *
-   * @schema StatefulSetV1Beta1Spec#serviceName
-   */
-  readonly serviceName?: string;
-
-  /**
-   * template is the object that describes the pod that will be created if
-   * insufficient replicas are detected. Each pod stamped out by the StatefulSet
-   * will fulfill this Template, but have a unique identity from the rest
-   * of the StatefulSet.
-   *
-   * @schema StatefulSetV1Beta1Spec#template
-   */
-  readonly template: any;
-
-  /**
-   * updateStrategy indicates the StatefulSetUpdateStrategy that will be
-   * employed to update Pods in the StatefulSet when a revision is made to
-   * Template.
-   *
-   * @schema StatefulSetV1Beta1Spec#updateStrategy
-   */
-  readonly updateStrategy?: StatefulSetV1Beta1SpecUpdateStrategy;
-
-  /**
-   * volumeClaimTemplates is a list of claims that pods are allowed to reference.
-   * The StatefulSet controller is responsible for mapping network identities to
-   * claims in a way that maintains the identity of a pod. Every claim in
-   * this list must have at least one matching (by name) volumeMount in one
-   * container in the template. A claim in this list takes precedence over
-   * any volumes in the template, with the same name.
-   *
-   * @schema StatefulSetV1Beta1Spec#volumeClaimTemplates
-   */
-  readonly volumeClaimTemplates?: any;
-
-  /**
-   * VolumeClaimUpdateStrategy specifies the strategy for updating VolumeClaimTemplates within a StatefulSet.
-   * This field is currently only effective if the StatefulSetAutoResizePVCGate is enabled.
-   *
-   * @schema StatefulSetV1Beta1Spec#volumeClaimUpdateStrategy
-   */
-  readonly volumeClaimUpdateStrategy?: StatefulSetV1Beta1SpecVolumeClaimUpdateStrategy;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1Spec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1Spec(obj: StatefulSetV1Beta1Spec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'lifecycle': toJson_StatefulSetV1Beta1SpecLifecycle(obj.lifecycle),
-    'ordinals': toJson_StatefulSetV1Beta1SpecOrdinals(obj.ordinals),
-    'persistentVolumeClaimRetentionPolicy': toJson_StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy(obj.persistentVolumeClaimRetentionPolicy),
-    'podManagementPolicy': obj.podManagementPolicy,
-    'replicas': obj.replicas,
-    'reserveOrdinals': obj.reserveOrdinals?.map(y => y?.value),
-    'revisionHistoryLimit': obj.revisionHistoryLimit,
-    'scaleStrategy': toJson_StatefulSetV1Beta1SpecScaleStrategy(obj.scaleStrategy),
-    'selector': toJson_StatefulSetV1Beta1SpecSelector(obj.selector),
-    'serviceName': obj.serviceName,
-    'template': obj.template,
-    'updateStrategy': toJson_StatefulSetV1Beta1SpecUpdateStrategy(obj.updateStrategy),
-    'volumeClaimTemplates': obj.volumeClaimTemplates,
-    'volumeClaimUpdateStrategy': toJson_StatefulSetV1Beta1SpecVolumeClaimUpdateStrategy(obj.volumeClaimUpdateStrategy),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Lifecycle defines the lifecycle hooks for Pods pre-delete, in-place update.
- *
- * @schema StatefulSetV1Beta1SpecLifecycle
- */
-export interface StatefulSetV1Beta1SpecLifecycle {
-  /**
-   * InPlaceUpdate is the hook before Pod to update and after Pod has been updated.
-   *
-   * @schema StatefulSetV1Beta1SpecLifecycle#inPlaceUpdate
-   */
-  readonly inPlaceUpdate?: StatefulSetV1Beta1SpecLifecycleInPlaceUpdate;
-
-  /**
-   * PreDelete is the hook before Pod to be deleted.
-   *
-   * @schema StatefulSetV1Beta1SpecLifecycle#preDelete
-   */
-  readonly preDelete?: StatefulSetV1Beta1SpecLifecyclePreDelete;
-
-  /**
-   * PreNormal is the hook after Pod to be created and ready to be Normal.
-   *
-   * @schema StatefulSetV1Beta1SpecLifecycle#preNormal
-   */
-  readonly preNormal?: StatefulSetV1Beta1SpecLifecyclePreNormal;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecLifecycle' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecLifecycle(obj: StatefulSetV1Beta1SpecLifecycle | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'inPlaceUpdate': toJson_StatefulSetV1Beta1SpecLifecycleInPlaceUpdate(obj.inPlaceUpdate),
-    'preDelete': toJson_StatefulSetV1Beta1SpecLifecyclePreDelete(obj.preDelete),
-    'preNormal': toJson_StatefulSetV1Beta1SpecLifecyclePreNormal(obj.preNormal),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * ordinals controls the numbering of replica indices in a StatefulSet. The
- * default ordinals behavior assigns a "0" index to the first replica and
- * increments the index by one for each additional replica requested. Using
- * the ordinals field requires the StatefulSetStartOrdinal feature gate to be
- * enabled, which is beta.
- *
- * @schema StatefulSetV1Beta1SpecOrdinals
- */
-export interface StatefulSetV1Beta1SpecOrdinals {
-  /**
-   * start is the number representing the first replica's index. It may be used
-   * to number replicas from an alternate index (eg: 1-indexed) over the default
-   * 0-indexed names, or to orchestrate progressive movement of replicas from
-   * one StatefulSet to another.
-   * If set, replica indices will be in the range:
-   * [.spec.ordinals.start, .spec.ordinals.start + .spec.replicas).
-   * If unset, defaults to 0. Replica indices will be in the range:
-   * [0, .spec.replicas).
-   *
-   * @schema StatefulSetV1Beta1SpecOrdinals#start
-   */
-  readonly start?: number;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecOrdinals' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecOrdinals(obj: StatefulSetV1Beta1SpecOrdinals | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'start': obj.start,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * PersistentVolumeClaimRetentionPolicy describes the policy used for PVCs created from
- * the StatefulSet VolumeClaimTemplates. This requires the
- * StatefulSetAutoDeletePVC feature gate to be enabled, which is alpha.
- *
- * @schema StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy
- */
-export interface StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy {
-  /**
-   * WhenDeleted specifies what happens to PVCs created from StatefulSet
-   * VolumeClaimTemplates when the StatefulSet is deleted. The default policy
-   * of `Retain` causes PVCs to not be affected by StatefulSet deletion. The
-   * `Delete` policy causes those PVCs to be deleted.
-   *
-   * @schema StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy#whenDeleted
-   */
-  readonly whenDeleted?: string;
-
-  /**
-   * WhenScaled specifies what happens to PVCs created from StatefulSet
-   * VolumeClaimTemplates when the StatefulSet is scaled down. The default
-   * policy of `Retain` causes PVCs to not be affected by a scaledown. The
-   * `Delete` policy causes the associated PVCs for any excess pods above
-   * the replica count to be deleted.
-   *
-   * @schema StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy#whenScaled
-   */
-  readonly whenScaled?: string;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy(obj: StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'whenDeleted': obj.whenDeleted,
-    'whenScaled': obj.whenScaled,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema StatefulSetV1Beta1SpecReserveOrdinals
- */
-export class StatefulSetV1Beta1SpecReserveOrdinals {
-  public static fromNumber(value: number): StatefulSetV1Beta1SpecReserveOrdinals {
-    return new StatefulSetV1Beta1SpecReserveOrdinals(value);
-  }
-  public static fromString(value: string): StatefulSetV1Beta1SpecReserveOrdinals {
-    return new StatefulSetV1Beta1SpecReserveOrdinals(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-/**
- * scaleStrategy indicates the StatefulSetScaleStrategy that will be
- * employed to scale Pods in the StatefulSet.
- *
- * @schema StatefulSetV1Beta1SpecScaleStrategy
- */
-export interface StatefulSetV1Beta1SpecScaleStrategy {
-  /**
-   * The maximum number of pods that can be unavailable during scaling.
-   * Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%).
-   * Absolute number is calculated from percentage by rounding down.
-   * It can just be allowed to work with Parallel podManagementPolicy.
-   *
-   * @schema StatefulSetV1Beta1SpecScaleStrategy#maxUnavailable
-   */
-  readonly maxUnavailable?: StatefulSetV1Beta1SpecScaleStrategyMaxUnavailable;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecScaleStrategy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecScaleStrategy(obj: StatefulSetV1Beta1SpecScaleStrategy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'maxUnavailable': obj.maxUnavailable?.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * selector is a label query over pods that should match the replica count.
- * It must match the pod template's labels.
- * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
- *
- * @schema StatefulSetV1Beta1SpecSelector
- */
-export interface StatefulSetV1Beta1SpecSelector {
-  /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
-   * @schema StatefulSetV1Beta1SpecSelector#matchExpressions
-   */
-  readonly matchExpressions?: StatefulSetV1Beta1SpecSelectorMatchExpressions[];
-
-  /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
-   * @schema StatefulSetV1Beta1SpecSelector#matchLabels
-   */
-  readonly matchLabels?: { [key: string]: string };
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecSelector' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecSelector(obj: StatefulSetV1Beta1SpecSelector | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_StatefulSetV1Beta1SpecSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * updateStrategy indicates the StatefulSetUpdateStrategy that will be
- * employed to update Pods in the StatefulSet when a revision is made to
- * Template.
- *
- * @schema StatefulSetV1Beta1SpecUpdateStrategy
- */
-export interface StatefulSetV1Beta1SpecUpdateStrategy {
-  /**
-   * RollingUpdate is used to communicate parameters when Type is RollingUpdateStatefulSetStrategyType.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategy#rollingUpdate
-   */
-  readonly rollingUpdate?: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate;
-
-  /**
-   * Type indicates the type of the StatefulSetUpdateStrategy.
-   * Default is RollingUpdate.
-   *
-   * @default RollingUpdate.
-   * @schema StatefulSetV1Beta1SpecUpdateStrategy#type
-   */
-  readonly type?: string;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecUpdateStrategy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecUpdateStrategy(obj: StatefulSetV1Beta1SpecUpdateStrategy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'rollingUpdate': toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate(obj.rollingUpdate),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * VolumeClaimUpdateStrategy specifies the strategy for updating VolumeClaimTemplates within a StatefulSet.
- * This field is currently only effective if the StatefulSetAutoResizePVCGate is enabled.
- *
- * @schema StatefulSetV1Beta1SpecVolumeClaimUpdateStrategy
- */
-export interface StatefulSetV1Beta1SpecVolumeClaimUpdateStrategy {
-  /**
-   * Type specifies the type of update strategy, possible values include:
-   * OnPodRollingUpdateVolumeClaimUpdateStrategyType: Apply the update strategy during pod rolling updates.
-   * OnPVCDeleteVolumeClaimUpdateStrategyType: Apply the update strategy when a PersistentVolumeClaim is deleted.
-   *
-   * @schema StatefulSetV1Beta1SpecVolumeClaimUpdateStrategy#type
-   */
-  readonly type?: string;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecVolumeClaimUpdateStrategy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecVolumeClaimUpdateStrategy(obj: StatefulSetV1Beta1SpecVolumeClaimUpdateStrategy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'type': obj.type,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * InPlaceUpdate is the hook before Pod to update and after Pod has been updated.
- *
- * @schema StatefulSetV1Beta1SpecLifecycleInPlaceUpdate
- */
-export interface StatefulSetV1Beta1SpecLifecycleInPlaceUpdate {
-  /**
-   * @schema StatefulSetV1Beta1SpecLifecycleInPlaceUpdate#finalizersHandler
-   */
-  readonly finalizersHandler?: string[];
-
-  /**
-   * @schema StatefulSetV1Beta1SpecLifecycleInPlaceUpdate#labelsHandler
-   */
-  readonly labelsHandler?: { [key: string]: string };
-
-  /**
-   * MarkPodNotReady = true means:
-   * - Pod will be set to 'NotReady' at preparingDelete/preparingUpdate state.
-   * - Pod will be restored to 'Ready' at Updated state if it was set to 'NotReady' at preparingUpdate state.
-   * Currently, MarkPodNotReady only takes effect on InPlaceUpdate & PreDelete hook.
-   * Default to false.
-   *
-   * @default false.
-   * @schema StatefulSetV1Beta1SpecLifecycleInPlaceUpdate#markPodNotReady
-   */
-  readonly markPodNotReady?: boolean;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecLifecycleInPlaceUpdate' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecLifecycleInPlaceUpdate(obj: StatefulSetV1Beta1SpecLifecycleInPlaceUpdate | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'finalizersHandler': obj.finalizersHandler?.map(y => y),
-    'labelsHandler': ((obj.labelsHandler) === undefined) ? undefined : (Object.entries(obj.labelsHandler).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'markPodNotReady': obj.markPodNotReady,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * PreDelete is the hook before Pod to be deleted.
- *
- * @schema StatefulSetV1Beta1SpecLifecyclePreDelete
- */
-export interface StatefulSetV1Beta1SpecLifecyclePreDelete {
-  /**
-   * @schema StatefulSetV1Beta1SpecLifecyclePreDelete#finalizersHandler
-   */
-  readonly finalizersHandler?: string[];
-
-  /**
-   * @schema StatefulSetV1Beta1SpecLifecyclePreDelete#labelsHandler
-   */
-  readonly labelsHandler?: { [key: string]: string };
-
-  /**
-   * MarkPodNotReady = true means:
-   * - Pod will be set to 'NotReady' at preparingDelete/preparingUpdate state.
-   * - Pod will be restored to 'Ready' at Updated state if it was set to 'NotReady' at preparingUpdate state.
-   * Currently, MarkPodNotReady only takes effect on InPlaceUpdate & PreDelete hook.
-   * Default to false.
-   *
-   * @default false.
-   * @schema StatefulSetV1Beta1SpecLifecyclePreDelete#markPodNotReady
-   */
-  readonly markPodNotReady?: boolean;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecLifecyclePreDelete' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecLifecyclePreDelete(obj: StatefulSetV1Beta1SpecLifecyclePreDelete | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'finalizersHandler': obj.finalizersHandler?.map(y => y),
-    'labelsHandler': ((obj.labelsHandler) === undefined) ? undefined : (Object.entries(obj.labelsHandler).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'markPodNotReady': obj.markPodNotReady,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * PreNormal is the hook after Pod to be created and ready to be Normal.
- *
- * @schema StatefulSetV1Beta1SpecLifecyclePreNormal
- */
-export interface StatefulSetV1Beta1SpecLifecyclePreNormal {
-  /**
-   * @schema StatefulSetV1Beta1SpecLifecyclePreNormal#finalizersHandler
-   */
-  readonly finalizersHandler?: string[];
-
-  /**
-   * @schema StatefulSetV1Beta1SpecLifecyclePreNormal#labelsHandler
-   */
-  readonly labelsHandler?: { [key: string]: string };
-
-  /**
-   * MarkPodNotReady = true means:
-   * - Pod will be set to 'NotReady' at preparingDelete/preparingUpdate state.
-   * - Pod will be restored to 'Ready' at Updated state if it was set to 'NotReady' at preparingUpdate state.
-   * Currently, MarkPodNotReady only takes effect on InPlaceUpdate & PreDelete hook.
-   * Default to false.
-   *
-   * @default false.
-   * @schema StatefulSetV1Beta1SpecLifecyclePreNormal#markPodNotReady
-   */
-  readonly markPodNotReady?: boolean;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecLifecyclePreNormal' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecLifecyclePreNormal(obj: StatefulSetV1Beta1SpecLifecyclePreNormal | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'finalizersHandler': obj.finalizersHandler?.map(y => y),
-    'labelsHandler': ((obj.labelsHandler) === undefined) ? undefined : (Object.entries(obj.labelsHandler).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'markPodNotReady': obj.markPodNotReady,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * The maximum number of pods that can be unavailable during scaling.
- * Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%).
- * Absolute number is calculated from percentage by rounding down.
- * It can just be allowed to work with Parallel podManagementPolicy.
- *
- * @schema StatefulSetV1Beta1SpecScaleStrategyMaxUnavailable
- */
-export class StatefulSetV1Beta1SpecScaleStrategyMaxUnavailable {
-  public static fromNumber(value: number): StatefulSetV1Beta1SpecScaleStrategyMaxUnavailable {
-    return new StatefulSetV1Beta1SpecScaleStrategyMaxUnavailable(value);
-  }
-  public static fromString(value: string): StatefulSetV1Beta1SpecScaleStrategyMaxUnavailable {
-    return new StatefulSetV1Beta1SpecScaleStrategyMaxUnavailable(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-/**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
- * @schema StatefulSetV1Beta1SpecSelectorMatchExpressions
- */
-export interface StatefulSetV1Beta1SpecSelectorMatchExpressions {
-  /**
-   * key is the label key that the selector applies to.
-   *
-   * @schema StatefulSetV1Beta1SpecSelectorMatchExpressions#key
-   */
-  readonly key: string;
-
-  /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
-   * @schema StatefulSetV1Beta1SpecSelectorMatchExpressions#operator
-   */
-  readonly operator: string;
-
-  /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
-   * @schema StatefulSetV1Beta1SpecSelectorMatchExpressions#values
-   */
-  readonly values?: string[];
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecSelectorMatchExpressions' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecSelectorMatchExpressions(obj: StatefulSetV1Beta1SpecSelectorMatchExpressions | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * RollingUpdate is used to communicate parameters when Type is RollingUpdateStatefulSetStrategyType.
- *
- * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate
- */
-export interface StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate {
-  /**
-   * InPlaceUpdateStrategy contains strategies for in-place update.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate#inPlaceUpdateStrategy
-   */
-  readonly inPlaceUpdateStrategy?: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy;
-
-  /**
-   * The maximum number of pods that can be unavailable during the update.
-   * Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%).
-   * Absolute number is calculated from percentage by rounding down.
-   * Also, maxUnavailable can just be allowed to work with Parallel podManagementPolicy.
-   * Defaults to 1.
-   *
-   * @default 1.
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate#maxUnavailable
-   */
-  readonly maxUnavailable?: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable;
-
-  /**
-   * MinReadySeconds indicates how long will the pod be considered ready after it's updated.
-   * MinReadySeconds works with both OrderedReady and Parallel podManagementPolicy.
-   * It affects the pod scale up speed when the podManagementPolicy is set to be OrderedReady.
-   * Combined with MaxUnavailable, it affects the pod update speed regardless of podManagementPolicy.
-   * Default value is 0, max is 300.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate#minReadySeconds
-   */
-  readonly minReadySeconds?: number;
-
-  /**
-   * Partition indicates the number of pods the StatefulSet should be partitioned by default.
-   * - It means controller will update $(replicas - partition) number of pod.
-   * Default value is 0.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate#partition
-   */
-  readonly partition?: number;
-
-  /**
-   * Paused indicates that the StatefulSet is paused.
-   * Default value is false
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate#paused
-   */
-  readonly paused?: boolean;
-
-  /**
-   * PodUpdatePolicy indicates how pods should be updated
-   * Default value is "ReCreate"
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate#podUpdatePolicy
-   */
-  readonly podUpdatePolicy?: string;
-
-  /**
-   * UnorderedUpdate contains strategies for non-ordered update.
-   * If it is not nil, pods will be updated with non-ordered sequence.
-   * Noted that UnorderedUpdate can only be allowed to work with Parallel podManagementPolicy
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate#unorderedUpdate
-   */
-  readonly unorderedUpdate?: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdate;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate(obj: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'inPlaceUpdateStrategy': toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy(obj.inPlaceUpdateStrategy),
-    'maxUnavailable': obj.maxUnavailable?.value,
-    'minReadySeconds': obj.minReadySeconds,
-    'partition': obj.partition,
-    'paused': obj.paused,
-    'podUpdatePolicy': obj.podUpdatePolicy,
-    'unorderedUpdate': toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdate(obj.unorderedUpdate),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * InPlaceUpdateStrategy contains strategies for in-place update.
- *
- * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy
- */
-export interface StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy {
-  /**
-   * GracePeriodSeconds is the timespan between set Pod status to not-ready and update images in Pod spec
-   * when in-place update a Pod.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy#gracePeriodSeconds
-   */
-  readonly gracePeriodSeconds?: number;
-
-  /**
-   * ImagePreDownloadMinUpdatedReadyPods is the minimum number of updated ready Pods
-   * required before starting image pre-download for the next batch.
-   * In v1alpha1, this corresponds to annotation: apps.kruise.io/image-predownload-min-updated-ready-pods
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy#imagePreDownloadMinUpdatedReadyPods
-   */
-  readonly imagePreDownloadMinUpdatedReadyPods?: number;
-
-  /**
-   * ImagePreDownloadParallelism is the requested parallelism, it can be set to any non-negative value. If it is unspecified,
-   * it defaults to 1. If it is specified as 0, then the Job is effectively paused until it is increased.
-   * In v1alpha1, this corresponds to annotation: apps.kruise.io/image-predownload-parallelism
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy#imagePreDownloadParallelism
-   */
-  readonly imagePreDownloadParallelism?: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategyImagePreDownloadParallelism;
-
-  /**
-   * ImagePreDownloadTimeoutSeconds specifies the timeout of the pulling task.
-   * Defaults to 600
-   * In v1alpha1, this corresponds to annotation: apps.kruise.io/image-predownload-timeout-seconds
-   *
-   * @default 600
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy#imagePreDownloadTimeoutSeconds
-   */
-  readonly imagePreDownloadTimeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy(obj: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'gracePeriodSeconds': obj.gracePeriodSeconds,
-    'imagePreDownloadMinUpdatedReadyPods': obj.imagePreDownloadMinUpdatedReadyPods,
-    'imagePreDownloadParallelism': obj.imagePreDownloadParallelism?.value,
-    'imagePreDownloadTimeoutSeconds': obj.imagePreDownloadTimeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * The maximum number of pods that can be unavailable during the update.
- * Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%).
- * Absolute number is calculated from percentage by rounding down.
- * Also, maxUnavailable can just be allowed to work with Parallel podManagementPolicy.
- * Defaults to 1.
- *
- * @default 1.
- * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable
- */
-export class StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable {
-  public static fromNumber(value: number): StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable {
-    return new StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable(value);
-  }
-  public static fromString(value: string): StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable {
-    return new StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-/**
- * UnorderedUpdate contains strategies for non-ordered update.
- * If it is not nil, pods will be updated with non-ordered sequence.
- * Noted that UnorderedUpdate can only be allowed to work with Parallel podManagementPolicy
- *
- * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdate
- */
-export interface StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdate {
-  /**
-   * Priorities are the rules for calculating the priority of updating pods.
-   * Each pod to be updated, will pass through these terms and get a sum of weights.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdate#priorityStrategy
-   */
-  readonly priorityStrategy?: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategy;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdate' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdate(obj: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdate | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'priorityStrategy': toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategy(obj.priorityStrategy),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * ImagePreDownloadParallelism is the requested parallelism, it can be set to any non-negative value. If it is unspecified,
- * it defaults to 1. If it is specified as 0, then the Job is effectively paused until it is increased.
- * In v1alpha1, this corresponds to annotation: apps.kruise.io/image-predownload-parallelism
- *
- * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategyImagePreDownloadParallelism
- */
-export class StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategyImagePreDownloadParallelism {
-  public static fromNumber(value: number): StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategyImagePreDownloadParallelism {
-    return new StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategyImagePreDownloadParallelism(value);
-  }
-  public static fromString(value: string): StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategyImagePreDownloadParallelism {
-    return new StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateInPlaceUpdateStrategyImagePreDownloadParallelism(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-/**
- * Priorities are the rules for calculating the priority of updating pods.
- * Each pod to be updated, will pass through these terms and get a sum of weights.
- *
- * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategy
- */
-export interface StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategy {
-  /**
-   * Order priority terms, pods will be sorted by the value of orderedKey.
-   * For example:
-   * ```
-   * orderPriority:
-   * - orderedKey: key1
-   * - orderedKey: key2
-   * ```
-   * First, all pods which have key1 in labels will be sorted by the value of key1.
-   * Then, the left pods which have no key1 but have key2 in labels will be sorted by
-   * the value of key2 and put behind those pods have key1.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategy#orderPriority
-   */
-  readonly orderPriority?: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyOrderPriority[];
-
-  /**
-   * Weight priority terms, pods will be sorted by the sum of all terms weight.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategy#weightPriority
-   */
-  readonly weightPriority?: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriority[];
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategy(obj: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'orderPriority': obj.orderPriority?.map(y => toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyOrderPriority(y)),
-    'weightPriority': obj.weightPriority?.map(y => toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriority(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * UpdatePriorityOrderTerm defines order priority.
- *
- * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyOrderPriority
- */
-export interface StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyOrderPriority {
-  /**
-   * Calculate priority by value of this key.
-   * Values of this key, will be sorted by GetInt(val). GetInt method will find the last int in value,
-   * such as getting 5 in value '5', getting 10 in value 'sts-10'.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyOrderPriority#orderedKey
-   */
-  readonly orderedKey: string;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyOrderPriority' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyOrderPriority(obj: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyOrderPriority | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'orderedKey': obj.orderedKey,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * UpdatePriorityWeightTerm defines weight priority.
- *
- * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriority
- */
-export interface StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriority {
-  /**
-   * MatchSelector is used to select by pod's labels.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriority#matchSelector
-   */
-  readonly matchSelector: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelector;
-
-  /**
-   * Weight associated with matching the corresponding matchExpressions, in the range 1-100.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriority#weight
-   */
-  readonly weight: number;
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriority' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriority(obj: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriority | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'matchSelector': toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelector(obj.matchSelector),
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * MatchSelector is used to select by pod's labels.
- *
- * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelector
- */
-export interface StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelector {
-  /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelector#matchExpressions
-   */
-  readonly matchExpressions?: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions[];
-
-  /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelector#matchLabels
-   */
-  readonly matchLabels?: { [key: string]: string };
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelector' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelector(obj: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelector | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
- * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions
- */
-export interface StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions {
-  /**
-   * key is the label key that the selector applies to.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions#key
-   */
-  readonly key: string;
-
-  /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions#operator
-   */
-  readonly operator: string;
-
-  /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
-   * @schema StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions#values
-   */
-  readonly values?: string[];
-}
-
-/**
- * Converts an object of type 'StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions(obj: StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateUnorderedUpdatePriorityStrategyWeightPriorityMatchSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
     'key': obj.key,

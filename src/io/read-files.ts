@@ -1,22 +1,101 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Every file below a directory, as relative paths with '/'; none when the directory does not exist. */
-export function listFiles(dir: string): string[] {
-  const out: string[] = [];
+/** What a directory holds, as relative paths with '/', sorted. */
+export interface TreeScan {
+  readonly files: string[];
+  readonly directories: string[];
+  readonly symlinks: string[];
+  /** Sockets, FIFOs, devices. */
+  readonly others: string[];
+}
+
+/** Walk a directory without following symbolic links; all empty when it does not exist. */
+export function scanTree(dir: string): TreeScan {
+  const scan = { files: [] as string[], directories: [] as string[], symlinks: [] as string[], others: [] as string[] };
+  const rel = (full: string) => path.relative(dir, full).split(path.sep).join('/');
   const walk = (d: string) => {
-    if (!fs.existsSync(d)) return;
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) out.push(path.relative(dir, full).split(path.sep).join('/'));
+      if (entry.isSymbolicLink()) {scan.symlinks.push(rel(full));} else if (entry.isDirectory()) {
+        scan.directories.push(rel(full));
+        walk(full);
+      } else if (entry.isFile()) {scan.files.push(rel(full));} else {scan.others.push(rel(full));}
     }
   };
-  walk(dir);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch {
+    stat = undefined;
+  }
+  if (stat?.isDirectory()) walk(dir);
+  for (const list of Object.values(scan)) list.sort();
+  return scan;
+}
+
+/**
+ * Every entry below a directory that is not a directory (regular files, and symbolic links and special
+ * files, which a tree must not hold), as relative paths with '/'; none when the directory does not exist.
+ */
+export function listFiles(dir: string): string[] {
+  const scan = scanTree(dir);
+  return [...scan.files, ...scan.symlinks, ...scan.others].sort();
+}
+
+/**
+ * Every file below a directory, relative path (with '/') -> content. Refuses a symbolic link or special
+ * file (a tree holds only the regular files the library wrote) and a file that is not valid UTF-8 (the
+ * library writes UTF-8 only), so the text returned is exactly the bytes on disk.
+ */
+export function readFiles(dir: string): { [file: string]: string } {
+  const scan = scanTree(dir);
+  const odd = [...scan.symlinks, ...scan.others];
+  if (odd.length > 0) {
+    throw new Error(`${path.join(dir, odd[0])} is ${scan.symlinks.includes(odd[0]) ? 'a symbolic link' : 'not a regular file'}: a rollout tree holds only the regular files the library wrote; restore it from git or run cdk8s synth`);
+  }
+  const out: { [file: string]: string } = {};
+  for (const f of scan.files) {
+    const bytes = fs.readFileSync(path.join(dir, f));
+    const text = bytes.toString('utf-8');
+    if (!Buffer.from(text, 'utf-8').equals(bytes)) {
+      throw new Error(`${path.join(dir, f)} is not valid UTF-8: the library writes UTF-8 only; restore it from git or run cdk8s synth`);
+    }
+    out[f] = text;
+  }
   return out;
 }
 
-/** Every file below a directory, relative path (with '/') -> content. */
-export function readFiles(dir: string): { [file: string]: string } {
-  return Object.fromEntries(listFiles(dir).map(f => [f, fs.readFileSync(path.join(dir, f), 'utf-8')]));
+/**
+ * The SHA-256 of a tree over bytes: every path and the bytes of its content, in path order. For text
+ * this is the digest `render/tree.ts` computes (strings hash as their UTF-8 bytes), so committed
+ * digests stay valid.
+ */
+export function treeDigestOfBytes(files: { [file: string]: Buffer | string }): string {
+  const hash = createHash('sha256');
+  for (const [file, content] of Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    hash.update(Buffer.from(file, 'utf-8')).update('\0').update(typeof content === 'string' ? Buffer.from(content, 'utf-8') : content).update('\0');
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/**
+ * Read a committed tree and check it against the digest of its state file. A tree that differs from the
+ * one written only by CRLF line endings (a checkout with git's `core.autocrlf`) is accepted and
+ * returned with LF line endings; any other difference is refused, and the message names CRLF line
+ * endings when the tree has them.
+ * @param shown the directory as the user named it, for messages
+ */
+export function readCommittedTree(dir: string, shown: string, expectedDigest: string, stateFile: string): { [file: string]: string } {
+  const files = readFiles(dir);
+  const digest = treeDigestOfBytes(files);
+  if (digest === expectedDigest) return files;
+  const crlf = Object.keys(files).filter(f => files[f].includes('\r\n')).sort();
+  if (crlf.length > 0) {
+    const lf = Object.fromEntries(Object.entries(files).map(([f, t]) => [f, t.replace(/\r\n/g, '\n')]));
+    if (treeDigestOfBytes(lf) === expectedDigest) return lf;
+    throw new Error(`the tree in ${shown} is not the one last written (its digest ${digest} is not ${expectedDigest} in ${stateFile}), and ${crlf.join(', ')} ${crlf.length === 1 ? 'has' : 'have'} CRLF line endings (git core.autocrlf?) besides other edits: restore the tree from git (set core.autocrlf to false or input, or add "* text eol=lf" to .gitattributes) or run cdk8s synth`);
+  }
+  throw new Error(`the tree in ${shown} is not the one last written (its digest ${digest} is not ${expectedDigest} in ${stateFile}): files were edited, added or removed by hand; restore them from git or run cdk8s synth`);
 }

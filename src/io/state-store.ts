@@ -14,7 +14,9 @@ export function readStateFile(file: string): RolloutState | undefined {
   try {
     text = fs.readFileSync(file, 'utf-8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') throw new Error(`rollout state ${file} is a directory, not a file: move it away and restore the file from git`);
     throw e;
   }
   return parseStateFile(file, text);

@@ -9,6 +9,8 @@ export const ENVIRONMENT = {
   readOnlyState: 'CDK8S_STAGED_READ_ONLY_STATE',
   /** The output directory the trees are committed in, when the check renders them elsewhere (plan.json names the state file relative to it). */
   committedOutdir: 'CDK8S_STAGED_COMMITTED_OUTDIR',
+  /** The check's own output directory: a `StagedApp` writes there whatever `outdir` the code gives, and reads the state only. */
+  checkOutdir: 'CDK8S_STAGED_CHECK_OUTDIR',
   /** cdk8s-cli's own: `false` stops its online upgrade check (it prints a stack trace offline). */
   checkUpgrade: 'CDK8S_CHECK_UPGRADE',
 } as const;

@@ -1,3 +1,4 @@
+import { parseGates } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { kindOfPlan } from '../core/kinds/registry';
 
@@ -33,5 +34,7 @@ export function parsePlanFile(file: string, text: string): CheckedPlan {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalid('must hold a JSON object');
   if (raw.schemaVersion !== 1) throw bad('schemaVersion', '1');
   const kind = kindOfPlan(raw, bad);
-  return { kind, plan: kind.checkPlan(raw, bad, invalid) };
+  const plan = kind.checkPlan(raw, bad, invalid);
+  parseGates(plan, bad);
+  return { kind, plan };
 }

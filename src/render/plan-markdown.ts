@@ -1,3 +1,4 @@
+import { gatesMarkdown } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { mermaidFlowchart, nextStageLine, stageLabel } from '../core/plan-text';
 
@@ -21,6 +22,7 @@ export function planMarkdown(kind: RolloutKind<any, any>, plan: PlanDocumentBase
   lines.push(`**Active stage: \`${stageLabel(active)}\`** ${section.activeSummary}${plan.pinned ? ', pinned in code by `rollout.activeStage`' : ''}.`);
   lines.push(nextStageLine(next), '');
   lines.push(...section.table, '');
-  lines.push(...mermaidFlowchart(section.flowchart, active.index));
+  lines.push(...gatesMarkdown(plan));
+  lines.push(...mermaidFlowchart(section.flowchart, active.index, plan.stages.map(stageLabel)));
   return lines.join('\n');
 }

@@ -43,7 +43,7 @@ export function schemaProblems(objects: any[]): string[] {
       imports.add("import { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';");
       imports.add("import { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';");
       decls.push(`export const t${i}: IPodTemplateSpec = ${JSON.stringify(obj.spec.template)};`);
-      decls.push(`export const c${i}: Array<Omit<IPersistentVolumeClaim, 'apiVersion' | 'kind'>> = ${JSON.stringify(obj.spec.volumeClaimTemplates ?? [])};`);
+      decls.push(`export const c${i}: Array<IPersistentVolumeClaim> = ${JSON.stringify(obj.spec.volumeClaimTemplates ?? [])};`);
       return;
     }
     const model = MODELS[gvk];

@@ -172,7 +172,7 @@ export class PrometheusServer {
     this.child.on('error', e => { this.exited = `failed to start (${e.message})`; });
 
     const deadline = Date.now() + timeoutMs;
-    const up = `up{job="test"} == 1`;
+    const up = 'up{job="test"} == 1';
     for (;;) {
       if (this.exited) throw new Error(`prometheus ${this.exited}:\n${this.log}`);
       const ok = await this.instant(up).then(v => v.length > 0, () => false)

@@ -218,7 +218,7 @@ export function renderPodParts(name: string, props: WorkloadPodProps, extraVolum
     seenContainers.add(c.name);
   }
   const volumeNames = new Set<string>();
-  for (const [i, v] of [...(props.volumes ?? []).map(v => v.name), ...extraVolumes].entries()) {
+  for (const [i, v] of [...(props.volumes ?? []).map(vol => vol.name), ...extraVolumes].entries()) {
     checkDnsLabel('volume name', v);
     if (volumeNames.has(v)) {
       throw new Error(`volume name (${show(v)}) is used twice (at ${i}): volumes and claim templates share one namespace in the pod`);

@@ -1,4 +1,5 @@
-import { checkRelativeDirectory, show } from '../../core/validation';
+import { StageGate } from '../../core/analysis';
+import { checkRelativeDirectory, hasOwn, show } from '../../core/validation';
 
 /** The rollout options every construct with a staged rollout shares. */
 export interface RolloutOptionsBase {
@@ -23,10 +24,25 @@ export interface RolloutOptionsBase {
    */
   readonly allowRecreate?: boolean;
   /**
+   * Accept a root `kustomization.yaml` edited by hand (a Git web editor, Kargo's `yaml-update`, Renovate)
+   * that moves the rollout forward by more than one stage. An edit that moves forward by one stage is
+   * always accepted; one that moves back never is (an abort also restores the stable template: use
+   * `cdk8s-staged abort` or revert the template in code).
+   * @default false - such a synth fails and names the stages the edit skips
+   */
+  readonly allowStageSkip?: boolean;
+  /**
    * The rollout root, relative to the app's output directory.
    * @default - the app name
    */
   readonly directory?: string;
+  /**
+   * What must hold at a stage, besides convergence, before it may be left: a bake time and Prometheus
+   * analyses, by stage name. `cdk8s-staged gate --prometheus URL` and `cdk8s-staged advance` check them;
+   * they are written into plan.json and PLAN.md.
+   * @default - no gates: a stage may be left once it has converged
+   */
+  readonly gates?: { [stage: string]: StageGate };
 }
 
 /** The checked rollout options. */
@@ -35,6 +51,9 @@ export interface ResolvedRolloutOptions {
   readonly pinnedStage?: string;
   readonly allowSupersede: boolean;
   readonly allowRecreate: boolean;
+  /** The gates by stage, in stage order; undefined when none. */
+  readonly gates?: { [stage: string]: StageGate };
+  readonly allowStageSkip: boolean;
 }
 
 /** Check the shared rollout options against the plan's stage names. */
@@ -45,5 +64,31 @@ export function resolveRolloutOptions(options: RolloutOptionsBase, stageNames: s
   }
   const directory = options.directory ?? app;
   checkRelativeDirectory('rollout.directory', directory);
-  return { directory, pinnedStage: pinned, allowSupersede: options.allowSupersede ?? false, allowRecreate: options.allowRecreate ?? false };
+  return {
+    directory,
+    pinnedStage: pinned,
+    allowSupersede: options.allowSupersede ?? false,
+    allowRecreate: options.allowRecreate ?? false,
+    allowStageSkip: options.allowStageSkip ?? false,
+    gates: checkGates(options.gates, stageNames),
+  };
+}
+
+/** Gates name stages the rollout leaves (not the last), each a StageGate. */
+function checkGates(gates: { [stage: string]: StageGate } | undefined, stageNames: string[]): { [stage: string]: StageGate } | undefined {
+  if (gates === undefined) return undefined;
+  if (gates === null || typeof gates !== 'object' || Array.isArray(gates)) {
+    throw new Error(`rollout.gates (${show(gates)}) must map stage names to StageGate.of({...})`);
+  }
+  const leavable = stageNames.slice(0, -1);
+  for (const [stage, gate] of Object.entries(gates)) {
+    if (!leavable.includes(stage)) {
+      throw new Error(`rollout.gates key (${show(stage)}) must be a stage the rollout leaves: ${leavable.map(s => JSON.stringify(s)).join(', ')} (the last stage, ${JSON.stringify(stageNames[stageNames.length - 1])}, is never left)`);
+    }
+    if (!(gate instanceof StageGate)) {
+      throw new Error(`rollout.gates[${show(stage)}] (${show(gate)}) must be a StageGate such as StageGate.of({ bakeTime: '10m', analyses: [...] })`);
+    }
+  }
+  const ordered = stageNames.filter(s => hasOwn(gates, s));
+  return ordered.length === 0 ? undefined : Object.fromEntries(ordered.map(s => [s, gates[s]]));
 }

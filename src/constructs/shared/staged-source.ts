@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { StageGate } from '../../core/analysis';
 import { KindId } from '../../core/kinds/kind';
 
 /**
@@ -25,6 +26,10 @@ export interface StagedSource {
   readonly pinnedStage?: string;
   readonly allowSupersede: boolean;
   readonly allowRecreate: boolean;
+  /** The gates by stage, in stage order, when any. */
+  readonly gates?: { [stage: string]: StageGate };
+  /** Accept a hand edit of the root that skips stages (`rollout.allowStageSkip`). */
+  readonly allowStageSkip: boolean;
 }
 
 /** Implemented by constructs that have a staged rollout. */

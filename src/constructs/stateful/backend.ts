@@ -1,8 +1,8 @@
-import { PodManagementPolicy } from '../shared/types';
-import { PercentOrAbsolute } from '../shared/percent-or-absolute';
 import { expandReserved, PrioritySpec } from '../../core/kruise-preview';
 import { MAX_RESERVED_ORDINALS } from '../../core/limits';
 import { checkInteger, checkLabelKey, checkLabels, show } from '../../core/validation';
+import { PercentOrAbsolute } from '../shared/percent-or-absolute';
+import { PodManagementPolicy } from '../shared/types';
 
 /** `rollingUpdate.podUpdatePolicy` of an Advanced StatefulSet. */
 export enum KruisePodUpdatePolicy {

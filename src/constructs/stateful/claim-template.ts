@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
-import { AccessMode, VolumeClaimTemplate, VolumeMode } from '../shared/types';
-import { checkLabelSelector } from '../shared/pod';
 import { checkDnsLabel, checkDnsSubdomain, checkKnownProps, checkLabels, checkOneOf, checkQuantity, show } from '../../core/validation';
+import { checkLabelSelector } from '../shared/pod';
+import { AccessMode, VolumeClaimTemplate, VolumeMode } from '../shared/types';
 
 /** The fields of `VolumeClaimTemplate`, in declaration order. */
 export const VOLUME_CLAIM_TEMPLATE = [

@@ -15,7 +15,9 @@ import { PodManagementPolicy } from '../shared/types';
  */
 
 /** The rules of Kruise's webhook that involve the app's own props. */
-export function checkKruiseApp(options: KruiseOptions, podManagementPolicy: PodManagementPolicy | undefined, strategy: StatefulSetUpdateStrategy | undefined, minReadySeconds: number | undefined): void {
+export function checkKruiseApp(
+  options: KruiseOptions, podManagementPolicy: PodManagementPolicy | undefined, strategy: StatefulSetUpdateStrategy | undefined, minReadySeconds: number | undefined,
+): void {
   if (minReadySeconds !== undefined) {
     throw new Error(`minReadySeconds (${minReadySeconds}) is not a field of the Advanced StatefulSet: use StatefulSetBackend.kruise({ minReadySeconds }) (rollingUpdate.minReadySeconds, 0 to 300)`);
   }
@@ -96,14 +98,14 @@ export interface KruiseStatefulSetInput {
 }
 
 /** The Advanced StatefulSet (`apps.kruise.io/v1beta1`), as the StatefulApp's `Resource`. */
-export function renderKruiseStatefulSet(scope: Construct, options: KruiseOptions, input: KruiseStatefulSetInput): kruise.StatefulSetV1Beta1 {
+export function renderKruiseStatefulSet(scope: Construct, options: KruiseOptions, input: KruiseStatefulSetInput): kruise.StatefulSet {
   const strategy = input.strategy;
   const rolling = input.updateStrategy?.rollingUpdate;
-  const kruiseRolling: kruise.StatefulSetV1Beta1SpecUpdateStrategyRollingUpdate = {
+  const kruiseRolling: kruise.StatefulSetSpecUpdateStrategyRollingUpdate = {
     partition: rolling?.partition,
     maxUnavailable: strategy?.maxUnavailable && (strategy.maxUnavailable.isPercent
-      ? kruise.StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable.fromString(strategy.maxUnavailable.toString())
-      : kruise.StatefulSetV1Beta1SpecUpdateStrategyRollingUpdateMaxUnavailable.fromNumber(strategy.maxUnavailable.value)),
+      ? kruise.StatefulSetSpecUpdateStrategyRollingUpdateMaxUnavailable.fromString(strategy.maxUnavailable.toString())
+      : kruise.StatefulSetSpecUpdateStrategyRollingUpdateMaxUnavailable.fromNumber(strategy.maxUnavailable.value)),
     minReadySeconds: options.minReadySeconds,
     paused: options.paused,
     podUpdatePolicy: options.podUpdatePolicy,
@@ -116,7 +118,7 @@ export function renderKruiseStatefulSet(scope: Construct, options: KruiseOptions
     } : undefined,
   };
   const hasRolling = Object.values(kruiseRolling).some(v => v !== undefined);
-  return new kruise.StatefulSetV1Beta1(scope, 'Resource', {
+  return new kruise.StatefulSet(scope, 'Resource', {
     metadata: input.metadata,
     spec: {
       ...input.common,
@@ -124,11 +126,11 @@ export function renderKruiseStatefulSet(scope: Construct, options: KruiseOptions
         type: input.updateStrategy?.type ?? 'RollingUpdate',
         rollingUpdate: hasRolling ? kruiseRolling : undefined,
       },
-      persistentVolumeClaimRetentionPolicy: input.retention as kruise.StatefulSetV1Beta1SpecPersistentVolumeClaimRetentionPolicy | undefined,
+      persistentVolumeClaimRetentionPolicy: input.retention as kruise.StatefulSetSpecPersistentVolumeClaimRetentionPolicy | undefined,
       ordinals: input.ordinals,
       reserveOrdinals: options.reserveOrdinals?.map(r => (/^\d+$/.test(r)
-        ? kruise.StatefulSetV1Beta1SpecReserveOrdinals.fromNumber(Number(r))
-        : kruise.StatefulSetV1Beta1SpecReserveOrdinals.fromString(r))),
+        ? kruise.StatefulSetSpecReserveOrdinals.fromNumber(Number(r))
+        : kruise.StatefulSetSpecReserveOrdinals.fromString(r))),
       revisionHistoryLimit: input.revisionHistoryLimit,
       // the CRD types the pod template and the claim templates loosely: serialize them with the typed
       // Kubernetes mappers, which drop unknown fields

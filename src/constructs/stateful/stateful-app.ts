@@ -2,17 +2,9 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { isInPlace, KruiseOptions, StatefulSetBackend } from './backend';
+import { renderClaim, TypedClaimsStatefulSet } from './claim-template';
 import { checkKruiseApp, kruisePreview, PodPreview, renderKruiseStatefulSet } from './kruise-statefulset';
-import {
-  HeadlessServiceOptions, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
-  VolumeClaimTemplate,
-} from '../shared/types';
 import { StatefulSetUpdateStrategy } from './update-strategy';
-import { StagedSource, TreeObjects } from '../shared/staged-source';
-import {
-  ClientServiceOptions, PodDisruptionBudgetOptions, renderClientService, renderPodDisruptionBudget, renderServiceAccount,
-  ServiceAccountOptions, serviceAccountNameOf,
-} from '../shared/companions';
 import { StatefulSetLayout } from '../../core/kinds/statefulset';
 import { MAX_REPLICAS } from '../../core/limits';
 import { allOrdinals, HOLD_PARTITION } from '../../core/partition';
@@ -20,11 +12,19 @@ import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
   checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, show,
 } from '../../core/validation';
+import {
+  ClientServiceOptions, PodDisruptionBudgetOptions, renderClientService, renderPodDisruptionBudget, renderServiceAccount,
+  ServiceAccountOptions, serviceAccountNameOf,
+} from '../shared/companions';
 import { PodParts, podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
 import { resolveRolloutOptions, ResolvedRolloutOptions, RolloutOptionsBase } from '../shared/rollout-options';
-import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
 import { renderServicePorts } from '../shared/service-ports';
-import { renderClaim, TypedClaimsStatefulSet } from './claim-template';
+import { StagedSource, TreeObjects } from '../shared/staged-source';
+import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
+import {
+  HeadlessServiceOptions, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
+  VolumeClaimTemplate,
+} from '../shared/types';
 
 /**
  * The longest StatefulSet name that works: the controller labels every pod with
@@ -232,7 +232,9 @@ export class StatefulApp extends Construct implements IStagedWorkload {
     // the fields both kinds share, in the same order
     const common = { serviceName: this.serviceName, replicas, selector: { matchLabels: parts.selectorLabels }, podManagementPolicy: props.podManagementPolicy };
     this.statefulSet = kruiseOptions
-      ? renderKruiseStatefulSet(this, kruiseOptions, { metadata, common, updateStrategy, strategy: props.updateStrategy, retention: pvcRetention, ordinals, revisionHistoryLimit: props.revisionHistoryLimit, template, claims })
+      ? renderKruiseStatefulSet(this, kruiseOptions, {
+        metadata, common, updateStrategy, strategy: props.updateStrategy, retention: pvcRetention, ordinals, revisionHistoryLimit: props.revisionHistoryLimit, template, claims,
+      })
       : new TypedClaimsStatefulSet(this, 'Resource', {
         metadata,
         spec: {

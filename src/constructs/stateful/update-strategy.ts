@@ -1,5 +1,5 @@
-import { PercentOrAbsolute } from '../shared/percent-or-absolute';
 import { show } from '../../core/validation';
+import { PercentOrAbsolute } from '../shared/percent-or-absolute';
 
 /** Options of `StatefulSetUpdateStrategy.rollingUpdate()`. */
 export interface StatefulSetRollingUpdateOptions {

@@ -1,25 +1,25 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { MAX_REPLICAS } from '../../core/limits';
-import { BLUE_GREEN_STEPS } from '../../core/kinds/deployment-blue-green';
-import { DeploymentLayout, DeploymentRolloutLayout, labelledTemplate } from '../../core/kinds/deployment';
 import { DeploymentStrategy } from './deployment-strategy';
-import { StagedSource, TreeObjects } from '../shared/staged-source';
-import {
-  PodDisruptionBudgetOptions, renderPodDisruptionBudget, renderServiceAccount, ServiceAccountOptions, serviceAccountNameOf, ServiceType,
-} from '../shared/companions';
+import { DeploymentLayout, DeploymentRolloutLayout, labelledTemplate } from '../../core/kinds/deployment';
+import { BLUE_GREEN_STEPS } from '../../core/kinds/deployment-blue-green';
+import { MAX_REPLICAS } from '../../core/limits';
 
 export { ServiceType };
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
-import { ServicePort } from '../shared/types';
 import {
   checkDns1035Label, checkDnsLabel, checkInteger, checkLabelKey, checkLabels, checkOneOf, hasOwn, show,
 } from '../../core/validation';
+import {
+  PodDisruptionBudgetOptions, renderPodDisruptionBudget, renderServiceAccount, ServiceAccountOptions, serviceAccountNameOf, ServiceType,
+} from '../shared/companions';
 import { PodParts, podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
 import { resolveRolloutOptions, ResolvedRolloutOptions, RolloutOptionsBase } from '../shared/rollout-options';
-import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
 import { renderServicePorts } from '../shared/service-ports';
+import { StagedSource, TreeObjects } from '../shared/staged-source';
+import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
+import { ServicePort } from '../shared/types';
 
 /**
  * A port of the Service in front of a Deployment.
@@ -443,7 +443,10 @@ function layoutOf(name: string, props: DeploymentAppProps, parts: PodParts, serv
 }
 
 /** The Service (and the preview Service of blue/green, on the other colour). */
-function renderServices(scope: Construct, props: DeploymentAppProps, parts: PodParts, serviceName: string, layout: DeploymentLayout | undefined, preview: { name: string; type: ServiceType } | undefined) {
+function renderServices(
+  scope: Construct, props: DeploymentAppProps, parts: PodParts, serviceName: string,
+  layout: DeploymentLayout | undefined, preview: { name: string; type: ServiceType } | undefined,
+) {
   const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
   checkOneOf('service.type', serviceType, Object.values(ServiceType));
   const ports = renderServicePorts(props.service?.ports, parts.containers, { headless: false, nodePorts: serviceType !== ServiceType.CLUSTER_IP });

@@ -1,6 +1,6 @@
 import { Fenceposts, resolveFenceposts } from '../../core/fenceposts';
-import { PercentOrAbsolute } from '../shared/percent-or-absolute';
 import { show } from '../../core/validation';
+import { PercentOrAbsolute } from '../shared/percent-or-absolute';
 
 /** Options of `DeploymentStrategy.rollingUpdate()`. */
 export interface DeploymentRollingUpdateOptions {

@@ -6,10 +6,10 @@ import { Fenceposts } from '../fenceposts';
 import { HOLD_PARTITION } from '../partition';
 import { ResolvedStage } from '../plan';
 import { markdownTable, revisionText, stageCell, stageLabel } from '../plan-text';
-import { own, show } from '../validation';
 import { templateImages } from '../revision';
 import { StagePatch, pointerSegment } from '../stage-patch';
 import { Color, ImmutableFields, RevisionSummary } from '../state';
+import { own, show } from '../validation';
 
 /**
  * What the two Deployment kinds share. Deployments have no partition (seed 002): a canary is a stable
@@ -99,12 +99,12 @@ export interface DeploymentPlanDocument extends PlanDocumentBase {
 export interface DeploymentStyle {
   readonly id: KindId;
   readonly style: RolloutStyle;
+  /** Blue/green keeps a candidate colour. */
+  readonly tracksColor: boolean;
   /** The stages of the layout when `candidateColor` runs the candidate (blue/green). */
   stages(r: DeploymentRolloutLayout, candidateColor: Color): DeploymentStage[];
   /** The canary plan of a committed plan.json (canary), to re-render from it. */
   planOf(doc: DeploymentPlanDocument): ResolvedStage[] | undefined;
-  /** Blue/green keeps a candidate colour. */
-  readonly tracksColor: boolean;
   /** How an abort takes the candidate pods back. */
   rollback(layout: DeploymentLayout, candidateColor: Color, pods: string[]): string;
   /** What the layout is, for the top of PLAN.md. */

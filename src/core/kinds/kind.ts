@@ -19,6 +19,13 @@ import { Color, ImmutableFields, RevisionSummary, RolloutState } from '../state'
 export interface RolloutKind<L = any, D extends PlanDocumentBase = PlanDocumentBase> {
   /** The kind's id, written nowhere: plan.json is recognised by `accepts`. */
   readonly id: KindId;
+  /**
+   * The stage of a first synth: `first` (a StatefulSet's hold keeps running pods where they are) or
+   * `last` (Deployments: there is no stable revision to keep, the first synth deploys).
+   */
+  readonly firstStage: 'first' | 'last';
+  /** True when the kind keeps a candidate colour in the state (blue/green). */
+  readonly tracksColor: boolean;
 
   // --- plan.json schema -------------------------------------------------------------------------------
 
@@ -49,13 +56,6 @@ export interface RolloutKind<L = any, D extends PlanDocumentBase = PlanDocumentB
    * @param candidateColor blue/green: the colour that runs the candidate
    */
   stagePods(layout: L, candidateColor: Color): StagePods[];
-  /**
-   * The stage of a first synth: `first` (a StatefulSet's hold keeps running pods where they are) or
-   * `last` (Deployments: there is no stable revision to keep, the first synth deploys).
-   */
-  readonly firstStage: 'first' | 'last';
-  /** True when the kind keeps a candidate colour in the state (blue/green). */
-  readonly tracksColor: boolean;
   /**
    * The pods that a stage pinned in code would leave on an aborted candidate (raising a partition never
    * rolls a pod back); none for kinds that move pods back at any stage.
@@ -116,6 +116,8 @@ export interface PlanDocumentBase {
   /** What the last synth, promotion or abort changed, for a reviewer. */
   readonly notes: string[];
   readonly stages: ReadonlyArray<{ readonly index: number; readonly name: string; readonly directory: string }>;
+  /** The gates by stage (`core/gates.ts`), only when the rollout declares any. */
+  readonly gates?: { readonly [stage: string]: unknown };
 }
 
 /** One stage as the CLI shows it. */

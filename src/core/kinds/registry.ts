@@ -1,8 +1,8 @@
 import { DEPLOYMENT_BLUE_GREEN } from './deployment-blue-green';
 import { DEPLOYMENT_CANARY } from './deployment-canary';
 import { KindId, RolloutKind } from './kind';
-import { BadField } from './plan-checks';
 import { KRUISE_STATEFULSET } from './kruise-statefulset';
+import { BadField } from './plan-checks';
 import { NATIVE_STATEFULSET } from './statefulset';
 
 /**

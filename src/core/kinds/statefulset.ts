@@ -4,9 +4,9 @@ import { BadField, checkActiveStage, checkCandidate, checkCounts, checkStateFile
 import { podNames } from '../partition';
 import { ResolvedStage } from '../plan';
 import { markdownTable, namespaceText, revisionText, stageCell, stageLabel } from '../plan-text';
-import { own, show } from '../validation';
 import { templateImages, templateRevision } from '../revision';
 import { ImmutableFields } from '../state';
+import { own, show } from '../validation';
 
 /**
  * The StatefulSet kinds: the partition moves pods from the highest ordinal down (apps/v1), or in the
@@ -196,9 +196,28 @@ function partitionText(partition: number, hold: boolean): string {
   return hold ? `${partition} (hold)` : String(partition);
 }
 
-/** The stages x pods table, in Markdown. */
+/** Up to this many pods, the table has one column per pod; above, one column of ranges. */
+export const POD_COLUMNS_MAX = 12;
+/** At most this many ranges in a cell of the ranges column; the rest is counted. */
+export const POD_RANGES_MAX = 24;
+
+/**
+ * The stages x pods table, in Markdown: one column per pod up to `POD_COLUMNS_MAX` pods, above that one
+ * column of ranges (`db-0..db-44 old, db-45..db-49 **new**`), so the table stays narrow at any size.
+ */
 export function statefulSetTable(plan: StatefulSetPlanDocument): string[] {
   const pods = plan.podOrdinals;
+  if (pods.length > POD_COLUMNS_MAX) {
+    return markdownTable(
+      ['stage', 'partition', 'new', 'pods'],
+      plan.stages.map(s => [
+        stageCell(s, plan.activeStage),
+        partitionText(s.partition, s.index === 0),
+        `${s.updatedOrdinals.length} of ${plan.replicas}`,
+        podRangesText(plan.app, pods, new Set(s.updatedOrdinals)),
+      ]),
+    );
+  }
   return markdownTable(
     ['stage', 'partition', ...pods.map(o => `${plan.app}-${o}`)],
     plan.stages.map(s => {
@@ -206,6 +225,37 @@ export function statefulSetTable(plan: StatefulSetPlanDocument): string[] {
       return [stageCell(s, plan.activeStage), partitionText(s.partition, s.index === 0), ...pods.map(o => (updated.has(o) ? '**new**' : 'old'))];
     }),
   );
+}
+
+/**
+ * The pods of one stage as ranges of contiguous ordinals, lowest first, each run of one revision written
+ * once: `db-0..db-9, db-11..db-44 old, db-45..db-49 **new**` (ordinal 10 reserved). Past `POD_RANGES_MAX`
+ * ranges (Kruise's priority order can alternate), the rest is counted: `… 120 more pods (60 new)`.
+ */
+export function podRangesText(app: string, ordinals: number[], updated: ReadonlySet<number>): string {
+  const ranges: Array<{ first: number; last: number; isNew: boolean }> = [];
+  for (const o of ordinals) {
+    const isNew = updated.has(o);
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && last.isNew === isNew && last.last + 1 === o) last.last = o;
+    else ranges.push({ first: o, last: o, isNew });
+  }
+  const shown = ranges.slice(0, POD_RANGES_MAX);
+  const groups: string[] = [];
+  let names: string[] = [];
+  shown.forEach((r, i) => {
+    names.push(r.first === r.last ? `${app}-${r.first}` : `${app}-${r.first}..${app}-${r.last}`);
+    if (i === shown.length - 1 || shown[i + 1].isNew !== r.isNew) {
+      groups.push(`${names.join(', ')} ${r.isNew ? '**new**' : 'old'}`);
+      names = [];
+    }
+  });
+  const rest = ranges.slice(POD_RANGES_MAX);
+  if (rest.length > 0) {
+    const count = (rs: typeof rest) => rs.reduce((n, r) => n + r.last - r.first + 1, 0);
+    groups.push(`… ${count(rest)} more pods (${count(rest.filter(r => r.isNew))} **new**)`);
+  }
+  return groups.join(', ');
 }
 
 function statefulSetSection(plan: StatefulSetPlanDocument): PlanSection {

@@ -1,0 +1,155 @@
+import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
+import { orRefuse, rootEditNote } from '../core/messages';
+import { RolloutState } from '../core/state';
+import { rootEditTransition } from '../core/state-machine';
+import { KUSTOMIZATION_HEADER } from '../model/kustomization';
+import { parsePlanFile } from '../model/plan-file';
+import { rootKustomization } from '../render/kustomization';
+import { treeDigest, writePlanFiles } from '../render/tree';
+import { parseYaml as parse } from '../render/yaml';
+
+/**
+ * A committed rollout tree as the CLI, `verify` and the synth read it: the root `kustomization.yaml` is
+ * the promotion. A tree whose files, except that one line, are the ones last written (they hash to the
+ * state file's digest once the root is put back as written) and whose root names a stage of the plan
+ * selects that stage: the rules of `promote` apply to the move. Pure: the files are passed in.
+ */
+
+/** How a tree's root relates to the state file. */
+export type RootReading =
+  /** The tree is the one last written, root included. */
+  | { readonly status: 'written'; readonly selected: string }
+  /** The tree is the one last written except the stage the root selects. */
+  | { readonly status: 'root-edited'; readonly selected: string }
+  /** Something else was edited, added or removed. */
+  | { readonly status: 'tampered'; readonly reason: string };
+
+/**
+ * Compare a tree with the state file: its digest with the root as written, and the root's content.
+ * @param files the tree, relative path -> content
+ * @param activeDirectory the directory of the stage the state file records
+ * @param where the tree's directory, for messages
+ * @param stateFile the state file's path, for messages
+ */
+export function readRoot(files: { [file: string]: string }, state: RolloutState, activeDirectory: string, where: string, stateFile: string): RootReading {
+  const rootFile = `${where}/kustomization.yaml`;
+  const asWritten = { ...files, 'kustomization.yaml': rootKustomization(activeDirectory) };
+  const digest = treeDigest(asWritten);
+  if (digest !== state.treeDigest) {
+    const known = new Set(state.files);
+    const added = Object.keys(files).filter(f => !known.has(f)).sort();
+    const removed = state.files.filter(f => files[f] === undefined);
+    const what = [
+      added.length > 0 ? `added ${added.join(', ')}` : '',
+      removed.length > 0 ? `removed ${removed.join(', ')}` : '',
+    ].filter(s => s !== '').join('; ');
+    return {
+      status: 'tampered',
+      reason: `the tree in ${where} is not the one last written (its digest, with the root kustomization.yaml's stage line put back, is ${digest}, not ${state.treeDigest} in ${stateFile})${what ? `: ${what}` : ''}: files were edited, added or removed by hand, and only the stage line of ${rootFile} may be; restore them from git or run cdk8s synth`,
+    };
+  }
+  const selected = rootSelection(files['kustomization.yaml']);
+  if (typeof selected !== 'string') {
+    return { status: 'tampered', reason: `${rootFile} ${selected.problem}: it may hold only apiVersion ${KUSTOMIZATION_HEADER.apiVersion}, kind ${KUSTOMIZATION_HEADER.kind} and resources with one stage directory; restore it from git or run cdk8s synth` };
+  }
+  return { status: selected === activeDirectory ? 'written' : 'root-edited', selected };
+}
+
+/** The one directory a root kustomization selects, or what is wrong with it. */
+export function rootSelection(text: string | undefined): string | { problem: string } {
+  if (text === undefined) return { problem: 'is missing' };
+  let doc: any;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    return { problem: `is not valid YAML (${(e as Error).message.split('\n')[0]})` };
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return { problem: 'does not hold a YAML mapping' };
+  const extra = Object.keys(doc).filter(k => !['apiVersion', 'kind', 'resources'].includes(k)).sort();
+  if (extra.length > 0) return { problem: `has fields other than the stage line (${extra.join(', ')})` };
+  if (doc.apiVersion !== KUSTOMIZATION_HEADER.apiVersion || doc.kind !== KUSTOMIZATION_HEADER.kind) {
+    return { problem: `has apiVersion ${JSON.stringify(doc.apiVersion ?? null)} and kind ${JSON.stringify(doc.kind ?? null)}` };
+  }
+  const resources = doc.resources;
+  if (!Array.isArray(resources) || resources.length !== 1 || typeof resources[0] !== 'string') {
+    return { problem: `resources (${JSON.stringify(resources ?? null)}) is not one directory` };
+  }
+  return resources[0];
+}
+
+/** A committed tree, read and checked. */
+export interface CommittedTree {
+  readonly kind: RolloutKind<any, any>;
+  /** plan.json as the tree means it: the active stage is the one the root selects. */
+  readonly plan: PlanDocumentBase;
+  /** The state file as the tree means it (its digest and files are the ones last written). */
+  readonly state: RolloutState;
+  /** The files as they are. */
+  readonly files: { [file: string]: string };
+  /** The files as a write would leave them: plan.json and PLAN.md follow the root. */
+  readonly normalized: { [file: string]: string };
+  /**
+   * The move of a root edit.
+   * @default - none: the root selects the stage last written
+   */
+  readonly rootEdit?: { readonly from: string; readonly to: string; readonly note: string };
+}
+
+/** How to read a committed tree. */
+export interface ReadTreeOptions {
+  /** Accept a root edit that skips stages. */
+  readonly allowSkip: boolean;
+  /** What allows skipping, for the refusal (`--allow-skip`, `rollout.allowStageSkip`). */
+  readonly allow: string;
+}
+
+/**
+ * Check a committed tree against its state file and apply a root edit. Throws, naming the file, when
+ * the tree was edited beyond the stage line, when plan.json and the state file disagree, or when the
+ * root edit breaks the rules of `promote` (a `RefusedError`).
+ * @param where the tree's directory, for messages
+ * @param stateFile the state file's path, for messages
+ */
+export function readCommittedTree(where: string, files: { [file: string]: string }, state: RolloutState | undefined, stateFile: string, options: ReadTreeOptions): CommittedTree {
+  const planText = files['plan.json'];
+  if (planText === undefined) {
+    throw new Error(`${where} is not a rollout directory: it has no plan.json (expected the directory cdk8s synth wrote for a StatefulApp or DeploymentApp with a rollout, such as dist/web)`);
+  }
+  const { kind, plan } = parsePlanFile(`${where}/plan.json`, planText);
+  if (!state) {
+    throw new Error(`the rollout state ${stateFile} named by plan.json stateFile (${JSON.stringify(plan.stateFile)}) does not exist: restore it from git or run cdk8s synth`);
+  }
+  if (state.activeStage !== plan.activeStage || state.app !== plan.app) {
+    throw new Error(`the rollout state ${stateFile} (app ${JSON.stringify(state.app)}, stage ${JSON.stringify(state.activeStage)}) does not match plan.json (app ${JSON.stringify(plan.app)}, stage ${JSON.stringify(plan.activeStage)}): restore both from git or run cdk8s synth`);
+  }
+  const active = plan.stages.find(s => s.name === plan.activeStage)!;
+  const reading = readRoot(files, state, active.directory, where, stateFile);
+  if (reading.status === 'tampered') {
+    throw new Error(reading.reason);
+  }
+  if (reading.status === 'written') {
+    return { kind, plan, state, files, normalized: normalize(files, kind, plan) };
+  }
+  const step = orRefuse(rootEditTransition(
+    { stages: plan.stages.map(s => s.name), activeStage: plan.activeStage, pinned: plan.pinned, candidate: plan.candidate, stable: state.stable },
+    { file: `${where}/kustomization.yaml`, directories: plan.stages.map(s => s.directory), selected: reading.selected, allowSkip: options.allowSkip, allow: options.allow },
+  ), plan.app, kind.prose(kind.layoutOf(plan), state.candidateColor ?? 'blue'));
+  const from = plan.stages[step.from].name;
+  const to = plan.stages[step.to].name;
+  const note = rootEditNote(from, to, kind.promotion(plan, step.from, step.to), plan.candidate.revision);
+  const edited = { ...plan, activeStage: to, notes: [note] };
+  return {
+    kind,
+    plan: edited,
+    state: { ...state, activeStage: to, notes: [note] },
+    files,
+    normalized: normalize(files, kind, edited),
+    rootEdit: { from, to, note },
+  };
+}
+
+function normalize(files: { [file: string]: string }, kind: RolloutKind<any, any>, plan: PlanDocumentBase): { [file: string]: string } {
+  const next = new Map(Object.entries(files));
+  writePlanFiles(next, kind, plan);
+  return Object.fromEntries(next);
+}

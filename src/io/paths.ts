@@ -1,0 +1,95 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The deepest directory that holds every one of `paths` (absolute). */
+export function commonAncestor(paths: string[]): string {
+  if (paths.length === 0) throw new Error('commonAncestor needs at least one path');
+  let common = path.resolve(paths[0]).split(path.sep);
+  for (const p of paths.slice(1)) {
+    const parts = path.resolve(p).split(path.sep);
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(path.sep) || path.sep;
+}
+
+/**
+ * The repository root of a set of outputs: the nearest directory above their common ancestor that holds
+ * `.git` (a directory, or a file in a worktree or submodule); without one, the common ancestor itself.
+ * Writers of the same outputs (a synth, a promote) therefore agree on it, and lock it.
+ */
+export function repositoryRoot(paths: string[]): string {
+  const common = commonAncestor(paths);
+  for (let dir = common; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return common;
+  }
+}
+
+/** The git top-level above `from` (the directory that holds `.git`), or undefined outside a repository. */
+export function gitTopLevel(from: string): string | undefined {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** True when `target` is `root` or below it (both resolved, no symlinks followed). */
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(path.resolve(root), path.resolve(target));
+  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
+}
+
+/**
+ * Refuse an output path that leaves its root: it must resolve strictly below `root`, and no existing
+ * directory between them may be a symlink to a place outside `root`.
+ * @param what how the message names the output, such as `rollout directory`
+ */
+export function checkInsideRoot(root: string, target: string, what: string): void {
+  const resolvedRoot = path.resolve(root);
+  const resolved = path.resolve(target);
+  const rel = path.relative(resolvedRoot, resolved);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new Error(`${what} ${target} must be inside ${resolvedRoot}: an output never leaves its directory`);
+  }
+  let realRoot: string;
+  try {
+    realRoot = fs.realpathSync(resolvedRoot);
+  } catch {
+    return; // the root does not exist yet: nothing below it can be a symlink
+  }
+  let dir = resolvedRoot;
+  for (const part of path.dirname(rel) === '.' ? [] : path.dirname(rel).split(path.sep)) {
+    dir = path.join(dir, part);
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(dir);
+    } catch {
+      return; // does not exist yet: created as a plain directory
+    }
+    if (stat.isSymbolicLink()) {
+      const real = fs.realpathSync(dir);
+      if (!isInside(realRoot, real)) {
+        throw new Error(`${what} ${target} would be written through the symbolic link ${dir} (-> ${real}), which leaves ${resolvedRoot}: replace the link with a directory`);
+      }
+    } else if (!stat.isDirectory()) {
+      throw new Error(`${what} ${target} cannot be written: ${dir} is a file, not a directory; move it away`);
+    }
+  }
+}
+
+/**
+ * Refuse a relative file name inside a tree that is absolute, empty, or has `.`, `..` or empty segments.
+ */
+export function checkRelativeName(name: string, tree: string): void {
+  const parts = name.split('/');
+  if (name === '' || path.isAbsolute(name) || name.includes('\\') || name.includes('\0') || parts.some(p => p === '' || p === '.' || p === '..')) {
+    throw new Error(`file name ${JSON.stringify(name)} of tree ${tree} must be a relative path without ".", ".." or empty segments: a tree's files stay inside it`);
+  }
+}
+
+/** A path as a case-insensitive, Unicode-normalizing file system (macOS, Windows) compares it. */
+export function foldCase(p: string): string {
+  return path.resolve(p).normalize('NFC').toLowerCase();
+}
