@@ -81,6 +81,7 @@ export function renderFromCode(dir: string, options: CodeCheckOptions = {}): { [
   }
   const root = path.dirname(config);
   // yaml (about 70 modules) loaded here, for the code check only: not at every start of the CLI
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parse } = require('yaml') as typeof import('yaml');
   const { app, output } = parse(fs.readFileSync(config, 'utf-8')) ?? {};
   if (typeof app !== 'string') {

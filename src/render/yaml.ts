@@ -6,6 +6,8 @@ import type * as Yaml from 'yaml';
  */
 let yamlModule: typeof Yaml | undefined;
 function yaml(): typeof Yaml {
+  // a require, not an import: loaded on the first call only
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return yamlModule ?? (yamlModule = require('yaml') as typeof Yaml);
 }
 
