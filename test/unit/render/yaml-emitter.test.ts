@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
-import { emitYaml, referenceYaml, toYaml, toYamlDocuments } from '../../src/render/yaml';
+import { emitYaml, referenceYaml, toYaml, toYamlDocuments } from '../../../src/render/yaml';
 
 // The direct emitter of toYaml must write exactly what the reference (the yaml package with the YAML 1.1
 // schema and the extra quoting) writes, for every input. These tests fail the day they differ.
@@ -114,7 +114,7 @@ describe('toYaml (the direct emitter) writes exactly what referenceYaml writes',
   });
 
   test('every YAML document of dist/ and every patch inside its kustomizations', () => {
-    const root = path.join(__dirname, '..', '..', 'dist');
+    const root = path.join(__dirname, '..', '..', '..', 'dist');
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -159,7 +159,7 @@ describe('a stage kustomization from the text rendered once per rollout', () => 
   });
 
   test('each partition, one target after the other and back, gives the fully rendered file', () => {
-    const { patchesKustomization } = require('../../src/render/kustomization');
+    const { patchesKustomization } = require('../../../src/render/kustomization');
     const other = { version: 'v1beta1', kind: 'StatefulSet', name: 'yes' };
     for (const [t, value] of [[target, 5], [target, 0], [target, 123456], [other, 3], [other, 0], [target, 2], [target, -1], [target, 1.5], [target, '3'], [target, 2 ** 60]] as const) {
       expect(patchesKustomization([{ target: t, ops: [{ op: 'replace', path, value }] }])).toBe(full(value, t));
