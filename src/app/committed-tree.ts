@@ -1,12 +1,12 @@
-import { parse } from 'yaml';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { orRefuse, rootEditNote } from '../core/messages';
 import { RolloutState } from '../core/state';
 import { rootEditTransition } from '../core/state-machine';
-import { KUSTOMIZATION_HEADER } from '../model/kustomization';
+import { KUSTOMIZATION_HEADER, parseActiveDirectory } from '../model/kustomization';
 import { parsePlanFile } from '../model/plan-file';
 import { rootKustomization } from '../render/kustomization';
 import { treeDigest, writePlanFiles } from '../render/tree';
+import { parseYaml as parse } from '../render/yaml';
 
 /**
  * A committed rollout tree as the CLI, `verify` and the synth read it: the root `kustomization.yaml` is
@@ -58,6 +58,9 @@ export function readRoot(files: { [file: string]: string }, state: RolloutState,
 /** The one directory a root kustomization selects, or what is wrong with it. */
 export function rootSelection(text: string | undefined): string | { problem: string } {
   if (text === undefined) return { problem: 'is missing' };
+  // the root as this library writes it, recognized without the yaml parser (not loaded at CLI start-up)
+  const written = parseActiveDirectory(text);
+  if (written !== undefined && text === rootKustomization(written)) return written;
   let doc: any;
   try {
     doc = parse(text);

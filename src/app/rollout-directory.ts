@@ -1,5 +1,4 @@
 import * as path from 'path';
-import { parse } from 'yaml';
 import { CommittedTree, readCommittedTree } from './committed-tree';
 import { parseGates } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
@@ -19,6 +18,7 @@ import { withWriteLock } from '../io/write-lock';
 import { parsePlanFile } from '../model/plan-file';
 import { stateJson } from '../model/state-file';
 import { renderTree, treeDigest, writePlanFiles } from '../render/tree';
+import { parseYaml as parse } from '../render/yaml';
 
 /** Where a rollout stands. */
 export interface RolloutStatus {

@@ -51,7 +51,8 @@ interface RenderedRollout {
   /** The ApiObjects of the rollout (they go into its base, not into a chart manifest). */
   readonly apiObjects: ApiObject[];
   readonly tree: TreeToWrite;
-  readonly state: RolloutState;
+  /** The next state as its file's content (a string holds less memory than the objects until the write). */
+  readonly stateContent: string;
   readonly stateFile: string;
   /** The files of the tree as last written (the previous state), the only ones the synth may replace. */
   readonly previousFiles: string[];
@@ -130,7 +131,7 @@ export class StagedApp extends App {
         files.push({ ...this.constructMetadata(), within: outdir });
       }
       if (!this.readOnlyState) {
-        files.push(...rollouts.map(r => ({ path: r.stateFile, content: stateJson(r.state), within: this.stateDirectory })));
+        files.push(...rollouts.map(r => ({ path: r.stateFile, content: r.stateContent, within: this.stateDirectory })));
       }
       const trees: TreeToWrite[] = rollouts.map(r => ({ ...r.tree, previousFiles: r.previousFiles, within: outdir }));
       commitOutputs({ root, trees, files });
@@ -162,14 +163,15 @@ export class StagedApp extends App {
   }
 
   private renderRollouts(): RenderedRollout[] {
-    const errors = this.node.findAll().flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
+    const constructs = this.node.findAll();
+    const errors = constructs.flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
     // every object rendered once: checked across the app, then written into a tree or a chart manifest
-    const all = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const all = constructs.filter((c): c is ApiObject => c instanceof ApiObject);
     this.rendered = new Map(all.map(o => [o, o.toJson()]));
-    const sources = this.node.findAll().filter(isStagedSourceProvider)
+    const sources = constructs.filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
       .filter((s): s is StagedSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
@@ -188,7 +190,9 @@ export class StagedApp extends App {
       const directory = path.join(outdir, source.directory);
       checkOnlyOwnFiles(directory, previous?.files ?? []);
       const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
-      return { source, apiObjects, tree: { directory, files: rendered.tree }, state, stateFile, previousFiles: previous?.files ?? [] };
+      // a staged object is written in its tree only: its JSON is not needed past here
+      for (const o of apiObjects) this.rendered.delete(o);
+      return { source, apiObjects, tree: { directory, files: rendered.tree }, stateContent: stateJson(state), stateFile, previousFiles: previous?.files ?? [] };
     });
   }
 
@@ -233,8 +237,11 @@ export class StagedApp extends App {
   }
 
   private chartManifests(rollouts: RenderedRollout[]): FileToWrite[] {
-    const staged = new Set<IConstruct>(rollouts.flatMap(r => r.apiObjects));
     const out: FileToWrite[] = [];
+    if (this.rendered.size === 0) {
+      return out; // every object is in a rollout's tree (their JSON is dropped once rendered)
+    }
+    const staged = new Set<IConstruct>(rollouts.flatMap(r => r.apiObjects));
     for (const chart of this.charts) {
       const objects = apiObjectsBelow(chart).filter(o => Chart.of(o) === chart && !staged.has(o));
       if (objects.length > 0) {

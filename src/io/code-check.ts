@@ -2,7 +2,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse } from 'yaml';
 import { gitTopLevel } from './paths';
 import { readFiles } from './read-files';
 
@@ -81,6 +80,9 @@ export function renderFromCode(dir: string, options: CodeCheckOptions = {}): { [
       : `no cdk8s.yaml above ${dir}: cannot check the tree against the code (pass --no-code-check to skip the check)`);
   }
   const root = path.dirname(config);
+  // yaml (about 70 modules) loaded here, for the code check only: not at every start of the CLI
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('yaml') as typeof import('yaml');
   const { app, output } = parse(fs.readFileSync(config, 'utf-8')) ?? {};
   if (typeof app !== 'string') {
     throw new Error(`${config} has no "app" command: cannot check the tree against the code (pass --no-code-check to skip the check)`);

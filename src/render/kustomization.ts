@@ -12,6 +12,14 @@ export function baseKustomization(files: string[]): string {
  * it fails the build if the field is missing from the base, so a stage can never silently add a field.
  */
 export function patchesKustomization(patches: StagePatch[]): string {
+  const value = patches.length === 1 && patches[0].ops.length === 1 ? patches[0].ops[0].value : undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    return onePatchOneInteger(patches[0], value);
+  }
+  return renderPatches(patches);
+}
+
+function renderPatches(patches: StagePatch[]): string {
   return toYaml({
     ...HEADER,
     resources: ['../../base'],
@@ -26,6 +34,30 @@ export function patchesKustomization(patches: StagePatch[]): string {
     }),
   });
 }
+
+/**
+ * One patch of one integer (a StatefulSet stage: the partition): the stages of a rollout differ only in
+ * that integer, the last characters of the file. The text before it is rendered once per target and path
+ * (a one-entry cache: a rollout's stages are rendered one after the other), checked to be the same with
+ * 0 and with 1 and to end where the integer goes; otherwise the whole file is rendered.
+ */
+function onePatchOneInteger(patch: StagePatch, value: number): string {
+  const t = patch.target;
+  const op = patch.ops[0];
+  const key = `${t.group}\0${t.version}\0${t.kind}\0${t.name}\0${t.namespace}\0${op.op}\0${op.path}`;
+  if (key !== cached.key) {
+    const withValue = (v: number) => renderPatches([{ target: t, ops: [{ ...op, value: v }] }]);
+    const zero = withValue(0);
+    const one = withValue(1);
+    const prefix = zero.slice(0, -2);
+    if (!zero.endsWith(': 0\n') || one !== `${prefix}1\n`) {
+      return renderPatches([patch]);
+    }
+    cached = { key, prefix };
+  }
+  return `${cached.prefix}${value}\n`;
+}
+let cached = { key: '', prefix: '' };
 
 /**
  * The root `kustomization.yaml`: it selects the active stage. Promoting is changing its one `resources`

@@ -63,9 +63,10 @@ export function writePlanFiles(files: Map<string, string>, kind: RolloutKind<any
 /** The SHA-256 of a tree: every path and content, in path order. */
 export function treeDigest(files: Map<string, string> | { [file: string]: string }): string {
   const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
-  const hash = createHash('sha256');
+  // one update of the whole text: the same digest as one update per part, one UTF-8 encoding
+  const parts: string[] = [];
   for (const [file, content] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    hash.update(file).update('\0').update(content).update('\0');
+    parts.push(file, '\0', content, '\0');
   }
-  return `sha256:${hash.digest('hex')}`;
+  return `sha256:${createHash('sha256').update(parts.join('')).digest('hex')}`;
 }
