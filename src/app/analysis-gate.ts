@@ -4,8 +4,10 @@ import { analysisRequest, AnalysisVerdict, bakeVerdict, evaluateAnalysis, Promet
 import { combineGate, StageGateVerdict } from '../core/gates';
 import { podList } from '../core/pods';
 import { commitPaths, promotionTime, pushHead } from '../io/git-history';
+import { repositoryRoot as lockRoot } from '../io/paths';
 import { PrometheusClient } from '../io/prometheus';
 import { repositoryRoot } from '../io/repository';
+import { withWriteLock } from '../io/write-lock';
 
 /** Options of the analysis gate. */
 export interface AnalysisGateOptions {
@@ -118,14 +120,20 @@ export async function advance(directory: string, liveText: string, options: Adva
     if (!options.abortOnFailure) {
       return { exitCode: 1, action: 'failed', message: `${gate.reason}; nothing changed (pass --abort-on-failure to abort)`, gate };
     }
-    const r = dir.abort();
-    const hash = commit(`fix(rollout): abort ${ctx.plan.app} at ${r.from}\n\n${gate.reason}\n\n${r.message}`);
+    // the abort and its git commit under the write lock of the repository: no other writer in between
+    const { r, hash } = withWriteLock(lockRoot([dir.directory, ctx.stateFile]), () => {
+      const aborted = dir.abort();
+      return { r: aborted, hash: commit(`fix(rollout): abort ${ctx.plan.app} at ${aborted.from}\n\n${gate.reason}\n\n${aborted.message}`) };
+    });
     return { exitCode: 1, action: 'aborted', message: `${gate.reason}; aborted: ${r.message}`, commit: hash, gate };
   }
   if (gate.status === 'not-yet') {
     return { exitCode: 1, action: 'waiting', message: `${gate.reason}; nothing changed`, gate };
   }
-  const r = dir.promote({ codeCheck: options.codeCheck });
-  const hash = commit(`chore(rollout): promote ${ctx.plan.app} from ${r.from} to ${r.to}\n\n${gate.reason}\n\n${r.message}`);
+  // the promotion and its git commit under the write lock of the repository: no other writer in between
+  const { r, hash } = withWriteLock(lockRoot([dir.directory, ctx.stateFile]), () => {
+    const promoted = dir.promote({ codeCheck: options.codeCheck });
+    return { r: promoted, hash: commit(`chore(rollout): promote ${ctx.plan.app} from ${promoted.from} to ${promoted.to}\n\n${gate.reason}\n\n${promoted.message}`) };
+  });
   return { exitCode: 0, action: 'promoted', message: `${gate.reason}; ${r.message}`, commit: hash, gate };
 }

@@ -229,14 +229,12 @@ function emitMap(out: string[], obj: { [key: string]: unknown }, indent: number,
     if (v === undefined) continue;
     out.push(prefix, key(name, top));
     if (Array.isArray(v)) {
-      if (v.length === 0) out.push(': []\n');
-      else {
+      if (v.length === 0) {out.push(': []\n');} else {
         out.push(':\n');
         emitSeq(out, v, indent + 2, pad(indent + 2), depth + 1);
       }
     } else if (isPlainObject(v)) {
-      if (!hasEntries(v)) out.push(': {}\n');
-      else {
+      if (!hasEntries(v)) {out.push(': {}\n');} else {
         out.push(':\n');
         emitMap(out, v, indent + 2, pad(indent + 2), depth + 1);
       }

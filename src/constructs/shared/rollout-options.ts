@@ -45,6 +45,9 @@ export interface RolloutOptionsBase {
   readonly gates?: { [stage: string]: StageGate };
 }
 
+/** The keys of `RolloutOptionsBase`, for the check of props given from JavaScript. */
+export const ROLLOUT_OPTIONS_BASE = ['activeStage', 'allowSupersede', 'allowRecreate', 'allowStageSkip', 'directory', 'gates'];
+
 /** The checked rollout options. */
 export interface ResolvedRolloutOptions {
   readonly directory: string;

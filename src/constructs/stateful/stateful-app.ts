@@ -10,14 +10,14 @@ import { MAX_REPLICAS } from '../../core/limits';
 import { allOrdinals, HOLD_PARTITION } from '../../core/partition';
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkLabels, checkOneOf, show,
+  checkDns1035Label, checkDnsLabel, checkInteger, checkKnownProps, checkLabels, checkOneOf, show,
 } from '../../core/validation';
 import {
   ClientServiceOptions, PodDisruptionBudgetOptions, renderClientService, renderPodDisruptionBudget, renderServiceAccount,
   ServiceAccountOptions, serviceAccountNameOf,
 } from '../shared/companions';
-import { PodParts, podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
-import { resolveRolloutOptions, ResolvedRolloutOptions, RolloutOptionsBase } from '../shared/rollout-options';
+import { PodParts, podTemplate, renderPodParts, WORKLOAD_POD_PROPS, WorkloadPodProps } from '../shared/pod';
+import { resolveRolloutOptions, ResolvedRolloutOptions, ROLLOUT_OPTIONS_BASE, RolloutOptionsBase } from '../shared/rollout-options';
 import { renderServicePorts } from '../shared/service-ports';
 import { StagedSource, TreeObjects } from '../shared/staged-source';
 import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
@@ -300,8 +300,17 @@ function intOrString(value: number | string): k8s.IntOrString {
   return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
 }
 
+/** Every key of `StatefulAppProps`. */
+const STATEFUL_APP_PROPS = [
+  ...WORKLOAD_POD_PROPS, 'name', 'replicas', 'service', 'clientService', 'podDisruptionBudget', 'serviceAccount', 'volumeClaimTemplates',
+  'podManagementPolicy', 'updateStrategy', 'minReadySeconds', 'persistentVolumeClaimRetentionPolicy', 'ordinalsStart', 'rollout', 'backend',
+];
+
 /** The checks of the StatefulSet's own fields. */
 function checkStatefulSetFields(name: string, props: StatefulAppProps): void {
+  // props given from JavaScript, or from a TypeScript object that is not a literal, are not checked by the compiler
+  checkKnownProps('', props, STATEFUL_APP_PROPS);
+  if (props.rollout !== undefined) checkKnownProps('rollout', props.rollout, ['plan', ...ROLLOUT_OPTIONS_BASE]);
   checkDnsLabel('name', name);
   if (name.length > MAX_STATEFULSET_NAME) {
     throw new Error(`name (${show(name)}) has ${name.length} characters: a StatefulSet name must have at most ${MAX_STATEFULSET_NAME}, because the controller-revision-hash label "<name>-<hash>" of its pods must fit in 63`);

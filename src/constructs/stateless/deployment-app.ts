@@ -9,13 +9,13 @@ import { MAX_REPLICAS } from '../../core/limits';
 export { ServiceType };
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkLabelKey, checkLabels, checkOneOf, hasOwn, show,
+  checkDns1035Label, checkDnsLabel, checkInteger, checkKnownProps, checkLabelKey, checkLabels, checkOneOf, hasOwn, show,
 } from '../../core/validation';
 import {
   PodDisruptionBudgetOptions, renderPodDisruptionBudget, renderServiceAccount, ServiceAccountOptions, serviceAccountNameOf, ServiceType,
 } from '../shared/companions';
-import { PodParts, podTemplate, renderPodParts, WorkloadPodProps } from '../shared/pod';
-import { resolveRolloutOptions, ResolvedRolloutOptions, RolloutOptionsBase } from '../shared/rollout-options';
+import { PodParts, podTemplate, renderPodParts, WORKLOAD_POD_PROPS, WorkloadPodProps } from '../shared/pod';
+import { resolveRolloutOptions, ResolvedRolloutOptions, ROLLOUT_OPTIONS_BASE, RolloutOptionsBase } from '../shared/rollout-options';
 import { renderServicePorts } from '../shared/service-ports';
 import { StagedSource, TreeObjects } from '../shared/staged-source';
 import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
@@ -368,8 +368,16 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
   }
 }
 
+/** Every key of `DeploymentAppProps`. */
+const DEPLOYMENT_APP_PROPS = [
+  ...WORKLOAD_POD_PROPS, 'name', 'replicas', 'strategy', 'minReadySeconds', 'progressDeadlineSeconds', 'service', 'podDisruptionBudget', 'serviceAccount', 'rollout',
+];
+
 /** The checks of the Deployment's own fields. */
 function checkDeploymentFields(name: string, props: DeploymentAppProps): void {
+  // props given from JavaScript, or from a TypeScript object that is not a literal, are not checked by the compiler
+  checkKnownProps('', props, DEPLOYMENT_APP_PROPS);
+  if (props.rollout !== undefined) checkKnownProps('rollout', props.rollout, ['strategy', 'canary', 'blueGreen', ...ROLLOUT_OPTIONS_BASE]);
   checkDnsLabel('name', name);
   checkInteger('replicas', props.replicas ?? 1, 0, MAX_REPLICAS);
   if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);

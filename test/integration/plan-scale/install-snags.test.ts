@@ -22,8 +22,11 @@ function repoWithIgnore(ignore: string): string {
 function synthStderr(outdir: string, stateDirectory: string): string {
   const app = new StagedApp({ outdir, stateDirectory });
   new StatefulApp(new Chart(app, 'c'), 'web', {
-    replicas: 2, selectorLabels: { app: 'web' }, service: { name: 'web' },
-    containers: [{ name: 'web', image: 'nginxinc/nginx-unprivileged:1.26.1' }], rollout: { plan: RolloutPlan.canary() },
+    replicas: 2,
+    selectorLabels: { app: 'web' },
+    service: { name: 'web' },
+    containers: [{ name: 'web', image: 'nginxinc/nginx-unprivileged:1.26.1' }],
+    rollout: { plan: RolloutPlan.canary() },
   });
   let err = '';
   const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => { err += String(chunk); return true; });

@@ -85,3 +85,14 @@ describe('StagedApp honours the cdk8s AppProps it accepts', () => {
     });
   });
 });
+
+describe('props the library does not know are refused, naming the field (issue 14)', () => {
+  test.each([
+    ['StatefulApp', () => new StatefulApp(Testing.chart(), 'a', { containers: [container('a:1')], replicass: 3 } as any), 'replicass (3) is not a known field: allowed are containers, '],
+    ['StatefulApp rollout', () => new StatefulApp(Testing.chart(), 'a', { containers: [container('a:1')], rollout: { plan: RolloutPlan.staged(), activestage: 'hold' } } as any), 'rollout.activestage ("hold") is not a known field: allowed are plan, activeStage, '],
+    ['DeploymentApp', () => new DeploymentApp(Testing.chart(), 'a', { containers: [container('a:1')], strategyy: 1 } as any), 'strategyy (1) is not a known field: allowed are containers, '],
+    ['DeploymentApp rollout', () => new DeploymentApp(Testing.chart(), 'a', { containers: [container('a:1')], rollout: { canary: {}, trackLabel: 'x' } } as any), 'rollout.trackLabel ("x") is not a known field: allowed are strategy, canary, blueGreen, activeStage, '],
+  ])('fails an unknown prop of %s', (_what, make, message) => {
+    expect(make).toThrow(message);
+  });
+});
