@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
+import { patchesKustomization } from '../../../src/render/kustomization';
 import { emitYaml, referenceYaml, toYaml, toYamlDocuments } from '../../../src/render/yaml';
 
 // The direct emitter of toYaml must write exactly what the reference (the yaml package with the YAML 1.1
@@ -150,21 +151,20 @@ describe('toYaml (the direct emitter) writes exactly what referenceYaml writes',
 
 describe('a stage kustomization from the text rendered once per rollout', () => {
   const target = { group: 'apps', version: 'v1', kind: 'StatefulSet', name: 'web', namespace: 'prod' };
-  const path = '/spec/updateStrategy/rollingUpdate/partition';
-  const full = (value: unknown, t: any = target) => referenceYaml({
+  const pointer = '/spec/updateStrategy/rollingUpdate/partition';
+  const full = (partition: unknown, t: any = target) => referenceYaml({
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     resources: ['../../base'],
-    patches: [{ target: t, patch: referenceYaml([{ op: 'replace', path, value }]) }],
+    patches: [{ target: t, patch: referenceYaml([{ op: 'replace', path: pointer, value: partition }]) }],
   });
 
   test('each partition, one target after the other and back, gives the fully rendered file', () => {
-    const { patchesKustomization } = require('../../../src/render/kustomization');
     const other = { version: 'v1beta1', kind: 'StatefulSet', name: 'yes' };
-    for (const [t, value] of [[target, 5], [target, 0], [target, 123456], [other, 3], [other, 0], [target, 2], [target, -1], [target, 1.5], [target, '3'], [target, 2 ** 60]] as const) {
-      expect(patchesKustomization([{ target: t, ops: [{ op: 'replace', path, value }] }])).toBe(full(value, t));
+    for (const [t, partition] of [[target, 5], [target, 0], [target, 123456], [other, 3], [other, 0], [target, 2], [target, -1], [target, 1.5], [target, '3'], [target, 2 ** 60]] as const) {
+      expect(patchesKustomization([{ target: t, ops: [{ op: 'replace', path: pointer, value: partition }] }])).toBe(full(partition, t));
     }
-    expect(patchesKustomization([{ target, ops: [{ op: 'replace', path, value: 4 }] }])).toBe(
+    expect(patchesKustomization([{ target, ops: [{ op: 'replace', path: pointer, value: 4 }] }])).toBe(
       'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\npatches:\n  - target:\n      group: apps\n      version: v1\n      kind: StatefulSet\n      name: web\n      namespace: prod\n'
       + '    patch: |\n      - op: replace\n        path: /spec/updateStrategy/rollingUpdate/partition\n        value: 4\n');
   });
