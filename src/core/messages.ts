@@ -99,6 +99,8 @@ export function refusalMessage(r: Refusal, app: string, prose: KindProse): strin
       return `the committed active stage (${JSON.stringify(r.stage)}) is not a stage of the plan any more: ${list(r.stages)}; keep the stage, or finish the rollout first`;
     case 'immutable-changed':
       return `${fieldList(r.fields)} of ${prose.workload} ${JSON.stringify(app)} changed since the committed tree: ${prose.rejection} and Argo CD or Flux would retry and fail forever. Revert the change, or recreate the ${prose.workload}: set rollout.allowRecreate, then ${prose.recreate}`;
+    case 'replicas-changed':
+      return `replicas changed from ${r.from} to ${r.to} while the rollout of ${prose.workload} ${JSON.stringify(app)} is at stage ${JSON.stringify(r.stage)}: a stage is a partition, and raising it never moves a pod back, so at the new size the pods on each revision are not the ones the plan would show; change replicas at the first or the last stage, or finish or abort the rollout first`;
     case 'stranded':
       return `rollout.activeStage pins ${JSON.stringify(r.pinned)} (partition ${r.partition}), which would leave ${podList(r.pods).join(', ')} on the aborted candidate ${r.aborted}: raising a partition never rolls a pod back; remove the pin so the abort selects ${JSON.stringify(r.last)}`;
     case 'supersede':

@@ -22,6 +22,10 @@ export interface SynthInput {
   readonly firstStage: 'first' | 'last';
   /** Keep a candidate colour (blue/green). */
   readonly tracksColor: boolean;
+  /** The number of pods. */
+  readonly replicas: number;
+  /** Stages are partitions: replicas may not change between the first and the last stage. */
+  readonly partitioned: boolean;
   /** The pods a pinned stage would leave on an aborted candidate. */
   readonly stranded: (pinned: string, previous: string) => PodSet;
   /** The stage pinned in code, if any. */
@@ -44,6 +48,7 @@ export type Refusal =
   | { readonly type: 'unknown-stage'; readonly field: string; readonly stage: string | undefined; readonly stages: string[] }
   | { readonly type: 'stage-gone'; readonly stage: string; readonly stages: string[] }
   | { readonly type: 'immutable-changed'; readonly fields: string[] }
+  | { readonly type: 'replicas-changed'; readonly from: number; readonly to: number; readonly stage: string }
   | { readonly type: 'stranded'; readonly pinned: string; readonly partition?: number; readonly pods: PodSet; readonly aborted: string; readonly last: string }
   | { readonly type: 'supersede'; readonly candidate: RevisionSummary; readonly previous: RevisionSummary; readonly changes: string[]; readonly stage: string; readonly moved: PodSet; readonly kept: PodSet; readonly stable: string | null }
   | { readonly type: 'pinned'; readonly operation: 'promote' | 'abort'; readonly stage: string }
@@ -98,7 +103,7 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
     return refuse({ type: 'unknown-stage', field: 'rollout.activeStage', stage: input.pinnedStage, stages: names });
   }
   const candidate = revisionOf(input.template);
-  const base = { schemaVersion: 1 as const, app: input.app, directory: input.directory, immutable: input.immutable, pinned: input.pinnedStage !== undefined };
+  const base = { schemaVersion: 1 as const, app: input.app, directory: input.directory, immutable: input.immutable, pinned: input.pinnedStage !== undefined, replicas: input.replicas };
   const color = (c: Color | undefined) => (input.tracksColor ? { candidateColor: c ?? 'blue' as Color } : {});
   const pin = (active: string) => input.pinnedStage ?? active;
   const state = (activeStage: string, stable: RevisionRecord | null, cand: RevisionRecord, lastAbort: AbortRecord | null, c: Color | undefined) =>
@@ -121,6 +126,10 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   }
 
   const prevIndex = names.indexOf(prev.activeStage);
+  // raising a partition never moves a pod back: at a new size mid-rollout the plan's pods are not the running ones
+  if (input.partitioned && prev.replicas !== undefined && prev.replicas !== input.replicas && prevIndex > 0 && prevIndex < stages.length - 1) {
+    return refuse({ type: 'replicas-changed', from: prev.replicas, to: input.replicas, stage: prev.activeStage });
+  }
   const prevActive = prevIndex >= 0 ? stages[prevIndex] : undefined;
   const finished = prev.activeStage === last.name;
   const prevColor = prev.candidateColor ?? 'blue';

@@ -47,6 +47,11 @@ export interface RolloutState {
   readonly activeStage: string;
   /** True when `rollout.activeStage` pins the stage in code; the CLI then refuses to move it. */
   readonly pinned: boolean;
+  /**
+   * The number of pods at the last synth (absent in state files written before it was recorded).
+   * @default - unknown
+   */
+  readonly replicas?: number;
   /** The template every pod ran before this rollout; null until a rollout has completed. */
   readonly stable: RevisionRecord | null;
   /** The template in `base/`. */

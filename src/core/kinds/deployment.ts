@@ -155,6 +155,8 @@ export function deploymentKind(style: DeploymentStyle): RolloutKind<DeploymentRo
     stagePods: (r, color): StagePods[] => style.stages(r, color).map(s => ({ name: s.name, candidate: podsOf(s, 'candidate'), stable: podsOf(s, 'stable') })),
     firstStage: 'last',
     tracksColor: style.tracksColor,
+    partitioned: false,
+    replicasOf: r => r.layout.replicas,
     stranded: () => ({ names: [] }),
 
     baseObjects: (doc, objects, stable, candidate) => baseObjects(doc.layout, objects, doc.stages, stable, candidate),

@@ -26,6 +26,11 @@ export interface RolloutKind<L = any, D extends PlanDocumentBase = PlanDocumentB
   readonly firstStage: 'first' | 'last';
   /** True when the kind keeps a candidate colour in the state (blue/green). */
   readonly tracksColor: boolean;
+  /**
+   * True when a stage is a partition (StatefulSets): raising it never moves a pod back, so replicas may
+   * not change between the first and the last stage.
+   */
+  readonly partitioned: boolean;
 
   // --- plan.json schema -------------------------------------------------------------------------------
 
@@ -44,6 +49,8 @@ export interface RolloutKind<L = any, D extends PlanDocumentBase = PlanDocumentB
 
   // --- the workload ------------------------------------------------------------------------------------
 
+  /** The number of pods. */
+  replicasOf(layout: L): number;
   /** The pod template the code renders (the candidate), read from the rendered objects. */
   templateOf(layout: L, objects: any[]): any;
   /** The fields the API server (or the kind's webhook) refuses to change, read from the rendered objects. */

@@ -128,6 +128,8 @@ export function statefulSetKind(flavor: StatefulSetFlavor): RolloutKind<Stateful
     })),
     firstStage: 'first',
     tracksColor: false,
+    partitioned: true,
+    replicasOf: layout => layout.replicas,
     stranded: (layout, pinned, previous) => {
       const kept = stageOf(layout, pinned)?.updatedOrdinals ?? [];
       const moved = stageOf(layout, previous)?.updatedOrdinals ?? [];

@@ -33,6 +33,8 @@ export function synthState<L extends { readonly app: string }>(kind: RolloutKind
     stages: kind.stagePods(layout, previousColor),
     firstStage: kind.firstStage,
     tracksColor: kind.tracksColor,
+    replicas: kind.replicasOf(layout),
+    partitioned: kind.partitioned,
     stranded: (pinned, before) => kind.stranded(layout, pinned, before),
     pinnedStage: request.pinnedStage,
     allowSupersede: request.allowSupersede,

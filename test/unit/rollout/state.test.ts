@@ -156,3 +156,20 @@ describe('rollout state transitions', () => {
     expect(rev('pg:15')).toMatch(/^[0-9a-f]{10}$/);
   });
 });
+
+describe('replicas changed in the middle of a StatefulSet rollout (a partition never moves a pod back)', () => {
+  const five = RolloutPlan.fromStages([{ name: 'canary', size: StageSize.pods(1) }, { name: 'half', size: StageSize.pods(2) }]).resolve(5);
+  const at = (stage: string) => ({ ...nextState(undefined, input('pg:15')), activeStage: stage, treeDigest: 'x', files: [] });
+  test('fails between the first and the last stage, naming both sizes and the stage', () => {
+    expect(() => nextState(at('canary'), input('pg:15', { replicas: 5, stages: five }))).toThrow(
+      'replicas changed from 4 to 5 while the rollout of StatefulSet "db" is at stage "canary": a stage is a partition, and raising it never moves a pod back, so at the new size the pods on each revision are not the ones the plan would show; change replicas at the first or the last stage, or finish or abort the rollout first');
+  });
+  test('is allowed at hold and at complete, and recorded in the state', () => {
+    expect(nextState(at('hold'), input('pg:15', { replicas: 5, stages: five })).replicas).toBe(5);
+    expect(nextState(at('complete'), input('pg:15', { replicas: 5, stages: five })).replicas).toBe(5);
+  });
+  test('a state written before replicas were recorded is not refused', () => {
+    const { replicas: _r, ...old } = at('canary');
+    expect(nextState(old as any, input('pg:15', { replicas: 5, stages: five })).activeStage).toBe('canary');
+  });
+});
