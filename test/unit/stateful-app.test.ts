@@ -225,7 +225,7 @@ describe('bad input', () => {
     ['fails a negative ordinals.start', { ordinalsStart: -2, containers: [container] }, 'ordinalsStart (-2) must be an integer between 0 and 2147483647'],
     ['fails negative minReadySeconds', { minReadySeconds: -5, containers: [container] }, 'minReadySeconds (-5) must be an integer between 0 and 2147483647'],
     ['fails no containers', { containers: [] }, 'containers ([]) must list at least one container'],
-    ['fails an empty image', { containers: [{ name: 'c', image: '' }] }, 'containers[0].image ("") must be a non-empty image reference with no spaces'],
+    ['fails an empty image', { containers: [{ name: 'c', image: '' }] }, 'containers[0].image ("") must be a non-empty image reference with no spaces or control characters'],
     ['fails a container port out of range', { containers: [{ ...container, ports: [{ containerPort: 70000 }] }] }, 'containers[0].ports[0].containerPort (70000) must be an integer between 1 and 65535'],
     ['fails a port name too long', { containers: [{ ...container, ports: [{ containerPort: 80, name: 'a-very-long-port-name' }] }] }, 'containers[0].ports[0].name ("a-very-long-port-name") must be an IANA service name: 1 to 15 lowercase alphanumeric characters or \'-\', with at least one letter, no \'--\', starting and ending with an alphanumeric character'],
     ['fails a Service port with no name', { containers: [container], service: { ports: [{ port: 80 } as any] } }, 'service.ports[0].name (undefined) must be set: the headless Service\'s ports are named (an IANA service name such as "web")'],

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { DeploymentApp, RolloutPlan, StagedApp, StageSize, StatefulApp, StatefulSetBackend } from '../../../src';
+import { ArgoCdApplicationSet, DeploymentApp, RolloutPlan, StagedApp, StageSize, StatefulApp, StatefulSetBackend } from '../../../src';
 import { runCli } from '../../../src/cli/cli';
 import { show } from '../../../src/core/validation';
 import { readFiles } from '../../../src/io/read-files';
@@ -198,6 +198,17 @@ describe('class 10: what the API server would refuse is refused at synth', () =>
     expect(synth(chart => {
       new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'Bad NS' } });
     })).toThrow('[c/cm] ConfigMap "cm": metadata.namespace ("Bad NS") must be a DNS-1123 label');
+  });
+
+  test.each([
+    ['an env var name with "="', () => new StatefulApp(Testing.chart(), 'a', { containers: [{ ...web, env: [{ name: 'A=B', value: '1' }] }] }),
+      'containers[0].env[0].name ("A=B") must be a valid environment variable name: letters, digits, \'_\', \'-\' or \'.\', not starting with a digit (the API server refuses \'=\' and spaces)'],
+    ['an image with a NUL', () => new StatefulApp(Testing.chart(), 'a', { containers: [{ ...web, image: 'nginx\u00001' }] }),
+      'containers[0].image ("nginx\\u00001") must be a non-empty image reference with no spaces or control characters'],
+    ['two ApplicationSet clusters with one name', () => new ArgoCdApplicationSet(Testing.chart(), 'fleet', { repoUrl: 'https://git.example.com/r.git', path: 'dist/web', clusters: [{ name: 'eu', server: 'https://a' }, { name: 'eu', server: 'https://b' }] }),
+      'clusters[1].name ("eu") is also clusters[0].name: each cluster needs its own name, which names its Application "fleet-eu"'],
+  ])('fails %s', (_what, make, message) => {
+    expect(make).toThrow(message);
   });
 
   test('an annotation key that is not a qualified name', () => {
