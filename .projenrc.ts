@@ -247,7 +247,8 @@ project.jest!.addSetupFileAfterEnv('<rootDir>/test/support/no-spawn.ts');
 // cdk8s CLI); seconds, not minutes
 project.addTask('test:unit', {
   description: 'The unit tests (test/unit): pure logic, models, renderers and constructs, no processes',
-  exec: 'jest --ci --coverage=false test/unit',
+  // both cores: jest --ci alone uses one worker on a 2-core machine
+  exec: 'jest --ci --coverage=false --maxWorkers=2 test/unit',
   receiveArgs: true,
 });
 // `npm run test:integration`: kustomize builds, git lifecycles, CLI spawns, the examples
