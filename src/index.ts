@@ -7,7 +7,7 @@ export { Fenceposts } from './core/fenceposts';
 export { RevisionSummary } from './core/state';
 
 // the constructs
-export { PodManagementPolicy, PvcRetention, Protocol, ImagePullPolicy, DnsPolicy, VolumeMode, AccessMode, PvcRetentionPolicy, ServicePort, HeadlessServiceOptions, VolumeClaimTemplate } from './constructs/shared/types';
+export { PodManagementPolicy, PvcRetention, Protocol, ImagePullPolicy, DnsPolicy, VolumeMode, IpFamilyPolicy, AccessMode, PvcRetentionPolicy, ServicePort, HeadlessServiceOptions, VolumeClaimTemplate } from './constructs/shared/types';
 export { PercentOrAbsolute } from './constructs/shared/percent-or-absolute';
 export { ContainerPortOptions, VolumeMount, ContainerResources, ContainerProps, RESTRICTED_SECURITY_CONTEXT, ROOT_SECURITY_CONTEXT } from './constructs/shared/container';
 export { WorkloadPodProps } from './constructs/shared/pod';

@@ -38,9 +38,7 @@ export function renderServicePorts(given: ServicePort[] | undefined, containers:
 }
 
 function renderServicePort(i: number, p: ServicePort, rules: ServicePortRules): k8s.ServicePort {
-  if (rules.headless && (p.name === undefined || p.name === '')) {
-    throw new Error(`service.ports[${i}].name (${show(p.name)}) must be set: the headless Service's ports are named (an IANA service name such as "web")`);
-  }
+  // a single port may go unnamed (Cassandra's headless Service has one); several need names (checked above)
   if (p.name !== undefined) checkPortName(`service.ports[${i}].name`, p.name);
   checkInteger(`service.ports[${i}].port`, p.port, 1, 65535);
   if (p.targetPort !== undefined && p.targetPortName !== undefined) {
@@ -58,5 +56,8 @@ function renderServicePort(i: number, p: ServicePort, rules: ServicePortRules): 
   const target = p.targetPortName !== undefined
     ? k8s.IntOrString.fromString(p.targetPortName)
     : p.targetPort !== undefined ? k8s.IntOrString.fromNumber(p.targetPort) : undefined;
-  return { name: p.name, port: p.port, targetPort: target, protocol: p.protocol, nodePort: p.nodePort };
+  if (p.appProtocol !== undefined && (typeof p.appProtocol !== 'string' || !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(p.appProtocol) || p.appProtocol.length > 316)) {
+    throw new Error(`service.ports[${i}].appProtocol (${show(p.appProtocol)}) must be an IANA service name or a domain-prefixed name such as "kubernetes.io/h2c"`);
+  }
+  return { name: p.name, port: p.port, targetPort: target, protocol: p.protocol, appProtocol: p.appProtocol, nodePort: p.nodePort };
 }

@@ -112,6 +112,22 @@ export interface ServicePort {
    * @default - allocated by the cluster
    */
   readonly nodePort?: number;
+  /**
+   * The application protocol (`appProtocol`): an IANA service name or a domain-prefixed name.
+   * @default - not emitted
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#application-protocol
+   */
+  readonly appProtocol?: string;
+}
+
+/** `spec.ipFamilyPolicy` of a Service. */
+export enum IpFamilyPolicy {
+  /** One IP family (the cluster's default). */
+  SINGLE_STACK = 'SingleStack',
+  /** Both families where the cluster has them. */
+  PREFER_DUAL_STACK = 'PreferDualStack',
+  /** Both families, or the Service is refused. */
+  REQUIRE_DUAL_STACK = 'RequireDualStack',
 }
 
 /** The headless Service bound to the StatefulSet by `serviceName`. */
@@ -142,6 +158,17 @@ export interface HeadlessServiceOptions {
    * @default - none
    */
   readonly annotations?: { [key: string]: string };
+  /**
+   * Write `type: ClusterIP` (a headless Service is always ClusterIP; some manifests say so explicitly).
+   * @default false - not emitted
+   */
+  readonly explicitType?: boolean;
+  /**
+   * The IP family policy.
+   * @default - not emitted (the cluster's default, SingleStack)
+   * @see https://kubernetes.io/docs/concepts/services-networking/dual-stack/#services
+   */
+  readonly ipFamilyPolicy?: IpFamilyPolicy;
 }
 
 /** A claim template: each pod gets its own PersistentVolumeClaim `<name>-<statefulset>-<ordinal>`. */

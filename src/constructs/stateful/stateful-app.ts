@@ -22,7 +22,7 @@ import { renderServicePorts } from '../shared/service-ports';
 import { StagedSource, TreeObjects } from '../shared/staged-source';
 import { IStagedWorkload, WorkloadReference } from '../shared/staged-workload';
 import {
-  HeadlessServiceOptions, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
+  HeadlessServiceOptions, IpFamilyPolicy, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
   VolumeClaimTemplate,
 } from '../shared/types';
 
@@ -331,12 +331,15 @@ function headlessService(scope: Construct, app: string, options: HeadlessService
   const name = options?.name ?? app;
   checkDns1035Label('service.name', name);
   const ports = renderServicePorts(options?.ports, parts.containers, { headless: true, nodePorts: false });
+  if (options?.ipFamilyPolicy !== undefined) checkOneOf('service.ipFamilyPolicy', options.ipFamilyPolicy, Object.values(IpFamilyPolicy));
   const labels = options?.labels ?? parts.labels;
   checkLabels('service.labels', labels);
   return new k8s.KubeService(scope, 'Service', {
     metadata: { name, labels, annotations: options?.annotations },
     spec: {
+      type: options?.explicitType ? 'ClusterIP' : undefined,
       clusterIp: 'None',
+      ipFamilyPolicy: options?.ipFamilyPolicy,
       publishNotReadyAddresses: options?.publishNotReadyAddresses,
       selector: parts.selectorLabels,
       ports: ports.length > 0 ? ports : undefined,

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import {
-  DeploymentApp, DeploymentRolloutStrategy, FluxKustomization, RolloutPlan, StagedApp, StageSize, StatefulApp, StatefulSetBackend,
+  DeploymentApp, DeploymentRolloutStrategy, FluxKustomization, IpFamilyPolicy, RolloutPlan, StagedApp, StageSize, StatefulApp, StatefulSetBackend,
 } from '../../../src';
 import { tempDir } from '../../support/synth';
 
@@ -94,5 +94,25 @@ describe('props the library does not know are refused, naming the field (issue 1
     ['DeploymentApp rollout', () => new DeploymentApp(Testing.chart(), 'a', { containers: [container('a:1')], rollout: { canary: {}, trackLabel: 'x' } } as any), 'rollout.trackLabel ("x") is not a known field: allowed are strategy, canary, blueGreen, activeStage, '],
   ])('fails an unknown prop of %s', (_what, make, message) => {
     expect(make).toThrow(message);
+  });
+});
+
+describe('the headless Service as published workloads write it (issue 14)', () => {
+  test('one unnamed port (Cassandra), an explicit type, ipFamilyPolicy and appProtocol', () => {
+    const chart = Testing.chart();
+    new StatefulApp(chart, 'cassandra', {
+      containers: [container('cassandra:4')],
+      service: { ports: [{ port: 9042, appProtocol: 'kubernetes.io/h2c' }], explicitType: true, ipFamilyPolicy: IpFamilyPolicy.PREFER_DUAL_STACK },
+    });
+    const svc = Testing.synth(chart).find(o => o.kind === 'Service');
+    expect(svc.spec).toEqual({ type: 'ClusterIP', clusterIP: 'None', ipFamilyPolicy: 'PreferDualStack', selector: { 'app.kubernetes.io/name': 'cassandra' }, ports: [{ port: 9042, appProtocol: 'kubernetes.io/h2c' }] });
+  });
+
+  test.each([
+    [{ ports: [{ port: 1 }, { port: 2 }] }, 'service.ports[0].name (undefined) must be set: a Service with more than one port names each one'],
+    [{ ports: [{ port: 1, appProtocol: 'not a protocol' }] }, 'service.ports[0].appProtocol ("not a protocol") must be an IANA service name or a domain-prefixed name such as "kubernetes.io/h2c"'],
+    [{ ipFamilyPolicy: 'Both' }, 'service.ipFamilyPolicy ("Both") must be one of "SingleStack", "PreferDualStack", "RequireDualStack"'],
+  ])('fails the headless Service %j', (service, message) => {
+    expect(() => new StatefulApp(Testing.chart(), 'a', { containers: [container('a:1')], service: service as any })).toThrow(message);
   });
 });
