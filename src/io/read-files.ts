@@ -79,23 +79,3 @@ export function treeDigestOfBytes(files: { [file: string]: Buffer | string }): s
   }
   return `sha256:${hash.digest('hex')}`;
 }
-
-/**
- * Read a committed tree and check it against the digest of its state file. A tree that differs from the
- * one written only by CRLF line endings (a checkout with git's `core.autocrlf`) is accepted and
- * returned with LF line endings; any other difference is refused, and the message names CRLF line
- * endings when the tree has them.
- * @param shown the directory as the user named it, for messages
- */
-export function readCommittedTree(dir: string, shown: string, expectedDigest: string, stateFile: string): { [file: string]: string } {
-  const files = readFiles(dir);
-  const digest = treeDigestOfBytes(files);
-  if (digest === expectedDigest) return files;
-  const crlf = Object.keys(files).filter(f => files[f].includes('\r\n')).sort();
-  if (crlf.length > 0) {
-    const lf = Object.fromEntries(Object.entries(files).map(([f, t]) => [f, t.replace(/\r\n/g, '\n')]));
-    if (treeDigestOfBytes(lf) === expectedDigest) return lf;
-    throw new Error(`the tree in ${shown} is not the one last written (its digest ${digest} is not ${expectedDigest} in ${stateFile}), and ${crlf.join(', ')} ${crlf.length === 1 ? 'has' : 'have'} CRLF line endings (git core.autocrlf?) besides other edits: restore the tree from git (set core.autocrlf to false or input, or add "* text eol=lf" to .gitattributes) or run cdk8s synth`);
-  }
-  throw new Error(`the tree in ${shown} is not the one last written (its digest ${digest} is not ${expectedDigest} in ${stateFile}): files were edited, added or removed by hand; restore them from git or run cdk8s synth`);
-}

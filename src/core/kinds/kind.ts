@@ -185,8 +185,3 @@ export function waiting(reason: string): GateVerdict {
 export function converged(reason: string): GateVerdict {
   return { converged: true, exitCode: 0, reason };
 }
-
-/** The names of the stages of a plan document, for messages. */
-export function stageList(stages: ReadonlyArray<{ readonly name: string }>): string {
-  return stages.map(s => JSON.stringify(s.name)).join(', ');
-}
