@@ -15,6 +15,11 @@ export interface AnalysisGateOptions {
   readonly prometheusUrl?: string;
   /** The time to judge at (tests); now by default. */
   readonly now?: Date;
+  /**
+   * The wave to judge (a rollout with `rollout.waves`).
+   * @default - the wave to promote next
+   */
+  readonly wave?: string;
 }
 
 /** A gate's verdict, with `error` for bad input or an unreachable Prometheus (exit 2). */
@@ -29,11 +34,11 @@ const error = (reason: string): GateOutcome => ({ converged: false, exitCode: 2,
  * unreachable Prometheus.
  */
 export async function gateWithAnalysis(dir: RolloutDirectory, liveText: string, options: AnalysisGateOptions = {}): Promise<GateOutcome> {
-  const converged = dir.gate(liveText);
+  const converged = dir.gate(liveText, { wave: options.wave });
   if (converged.exitCode !== 0) {
     return { ...converged, status: converged.exitCode === 2 ? 'error' : 'not-yet', analyses: [] };
   }
-  const ctx = dir._gateContext();
+  const ctx = dir._gateContext({ wave: options.wave });
   const gate = ctx.gates.get(ctx.view.name);
   if (gate === undefined) {
     return { ...converged, status: 'pass', analyses: [] };
@@ -59,7 +64,7 @@ export async function gateWithAnalysis(dir: RolloutDirectory, liveText: string, 
     const pods = 'names' in ctx.view.candidate ? podList(ctx.view.candidate) : [];
     for (const analysis of gate.analyses) {
       try {
-        const query = analysis.renderQuery({ namespace: ctx.plan.namespace ?? undefined, app: ctx.plan.app, stage: ctx.view.name, pods });
+        const query = analysis.renderQuery({ namespace: ctx.plan.namespace ?? undefined, app: ctx.plan.app, stage: ctx.view.name, pods, wave: ctx.wave });
         const answer = await client.send(analysisRequest(analysis, query, now));
         analyses.push(evaluateAnalysis(analysis, query, [answer]));
       } catch (e) {
@@ -98,11 +103,13 @@ export interface AdvanceResult {
  */
 export async function advance(directory: string, liveText: string, options: AdvanceOptions = {}): Promise<AdvanceResult> {
   const dir = RolloutDirectory.open(directory);
-  const ctx = dir._gateContext();
+  // with waves: the wave asked for, else the one to promote next; it is gated and promoted
+  const ctx = dir._gateContext({ wave: options.wave });
+  const of = ctx.wave === undefined ? '' : ` (wave ${ctx.wave})`;
   if (ctx.complete) {
-    return { exitCode: 0, action: 'complete', message: `the rollout of ${ctx.plan.app} is complete (stage ${ctx.view.name}): nothing to do` };
+    return { exitCode: 0, action: 'complete', message: `the rollout of ${ctx.plan.app}${of} is complete (stage ${ctx.view.name}): nothing to do` };
   }
-  const gate = await gateWithAnalysis(dir, liveText, options);
+  const gate = await gateWithAnalysis(dir, liveText, { ...options, wave: ctx.wave });
   const repo = repositoryRoot(dir.directory) ?? path.dirname(dir.directory);
   const commit = (message: string) => {
     const hash = commitPaths(repo, [dir.directory, ctx.stateFile], message);
@@ -132,8 +139,8 @@ export async function advance(directory: string, liveText: string, options: Adva
   }
   // the promotion and its git commit under the write lock of the repository: no other writer in between
   const { r, hash } = withWriteLock(lockRoot([dir.directory, ctx.stateFile]), () => {
-    const promoted = dir.promote({ codeCheck: options.codeCheck });
-    return { r: promoted, hash: commit(`chore(rollout): promote ${ctx.plan.app} from ${promoted.from} to ${promoted.to}\n\n${gate.reason}\n\n${promoted.message}`) };
+    const promoted = dir.promote({ codeCheck: options.codeCheck, wave: ctx.wave });
+    return { r: promoted, hash: commit(`chore(rollout): promote ${ctx.plan.app}${of} from ${promoted.from} to ${promoted.to}\n\n${gate.reason}\n\n${promoted.message}`) };
   });
   return { exitCode: 0, action: 'promoted', message: `${gate.reason}; ${r.message}`, commit: hash, gate };
 }

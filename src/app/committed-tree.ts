@@ -1,11 +1,12 @@
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { orRefuse, rootEditNote } from '../core/messages';
 import { RolloutState } from '../core/state';
-import { rootEditTransition } from '../core/state-machine';
+import { rootEditTransition, waveOrderRefusal } from '../core/state-machine';
+import { waveMoved } from '../core/waves';
 import { KUSTOMIZATION_HEADER, parseActiveDirectory } from '../model/kustomization';
 import { parsePlanFile } from '../model/plan-file';
 import { rootKustomization } from '../render/kustomization';
-import { treeDigest, writePlanFiles } from '../render/tree';
+import { PlanRoot, planRoots, treeDigest, writePlanFiles } from '../render/tree';
 import { parseYaml as parse } from '../render/yaml';
 
 /**
@@ -15,26 +16,40 @@ import { parseYaml as parse } from '../render/yaml';
  * selects that stage: the rules of `promote` apply to the move. Pure: the files are passed in.
  */
 
-/** How a tree's root relates to the state file. */
+/** A root whose line was edited: the stage it selects now. */
+export interface RootChange {
+  /** The root's path in the tree. */
+  readonly file: string;
+  /** The directory it selects now. */
+  readonly selected: string;
+  /**
+   * The wave whose root it is.
+   * @default - none: the rollout has no waves
+   */
+  readonly wave?: string;
+}
+
+/** How a tree's roots relate to the state file. */
 export type RootReading =
-  /** The tree is the one last written, root included. */
-  | { readonly status: 'written'; readonly selected: string }
-  /** The tree is the one last written except the stage the root selects. */
-  | { readonly status: 'root-edited'; readonly selected: string }
+  /** The tree is the one last written, roots included. */
+  | { readonly status: 'written' }
+  /** The tree is the one last written except the stage some roots select. */
+  | { readonly status: 'root-edited'; readonly changes: RootChange[] }
   /** Something else was edited, added or removed. */
   | { readonly status: 'tampered'; readonly reason: string };
 
 /**
- * Compare a tree with the state file: its digest with the root as written, and the root's content.
+ * Compare a tree with the state file: its digest with the roots as written, and each root's content.
  * @param files the tree, relative path -> content
- * @param activeDirectory the directory of the stage the state file records
+ * @param roots the roots as the plan last written has them (`planRoots`)
  * @param where the tree's directory, for messages
  * @param stateFile the state file's path, for messages
  */
-export function readRoot(files: { [file: string]: string }, state: RolloutState, activeDirectory: string, where: string, stateFile: string): RootReading {
-  const rootFile = `${where}/kustomization.yaml`;
-  const asWritten = { ...files, 'kustomization.yaml': rootKustomization(activeDirectory) };
+export function readRoot(files: { [file: string]: string }, state: RolloutState, roots: PlanRoot[], where: string, stateFile: string): RootReading {
+  const asWritten = { ...files };
+  for (const root of roots) asWritten[root.file] = root.content;
   const digest = treeDigest(asWritten);
+  const rootNames = roots.map(r => `${where}/${r.file}`).join(', ');
   if (digest !== state.treeDigest) {
     const known = new Set(state.files);
     const added = Object.keys(files).filter(f => !known.has(f)).sort();
@@ -45,22 +60,28 @@ export function readRoot(files: { [file: string]: string }, state: RolloutState,
     ].filter(s => s !== '').join('; ');
     return {
       status: 'tampered',
-      reason: `the tree in ${where} is not the one last written (its digest, with the root kustomization.yaml's stage line put back, is ${digest}, not ${state.treeDigest} in ${stateFile})${what ? `: ${what}` : ''}: files were edited, added or removed by hand, and only the stage line of ${rootFile} may be; restore them from git or run cdk8s synth`,
+      reason: `the tree in ${where} is not the one last written (its digest, with the stage line of ${roots.length === 1 ? 'the root kustomization.yaml' : 'every root'} put back, is ${digest}, not ${state.treeDigest} in ${stateFile})${what ? `: ${what}` : ''}: files were edited, added or removed by hand, and only the stage line of ${rootNames} may be; restore them from git or run cdk8s synth`,
     };
   }
-  const selected = rootSelection(files['kustomization.yaml']);
-  if (typeof selected !== 'string') {
-    return { status: 'tampered', reason: `${rootFile} ${selected.problem}: it may hold only apiVersion ${KUSTOMIZATION_HEADER.apiVersion}, kind ${KUSTOMIZATION_HEADER.kind} and resources with one stage directory; restore it from git or run cdk8s synth` };
+  const changes: RootChange[] = [];
+  for (const root of roots) {
+    const selected = rootSelection(files[root.file], root.wave);
+    if (typeof selected !== 'string') {
+      return { status: 'tampered', reason: `${where}/${root.file} ${selected.problem}: it may hold only apiVersion ${KUSTOMIZATION_HEADER.apiVersion}, kind ${KUSTOMIZATION_HEADER.kind} and resources with one stage directory; restore it from git or run cdk8s synth` };
+    }
+    if (files[root.file] !== root.content) {
+      changes.push({ file: root.file, selected, ...(root.wave !== undefined ? { wave: root.wave } : {}) });
+    }
   }
-  return { status: selected === activeDirectory ? 'written' : 'root-edited', selected };
+  return changes.length === 0 ? { status: 'written' } : { status: 'root-edited', changes };
 }
 
 /** The one directory a root kustomization selects, or what is wrong with it. */
-export function rootSelection(text: string | undefined): string | { problem: string } {
+export function rootSelection(text: string | undefined, wave?: string): string | { problem: string } {
   if (text === undefined) return { problem: 'is missing' };
   // the root as this library writes it, recognized without the yaml parser (not loaded at CLI start-up)
-  const written = parseActiveDirectory(text);
-  if (written !== undefined && text === rootKustomization(written)) return written;
+  const written = parseActiveDirectory(text, wave === undefined ? '' : '../../');
+  if (written !== undefined && text === rootKustomization(written, wave)) return written;
   let doc: any;
   try {
     doc = parse(text);
@@ -95,7 +116,7 @@ export interface CommittedTree {
    * The move of a root edit.
    * @default - none: the root selects the stage last written
    */
-  readonly rootEdit?: { readonly from: string; readonly to: string; readonly note: string };
+  readonly rootEdit?: { readonly from: string; readonly to: string; readonly note: string; readonly wave?: string };
 }
 
 /** How to read a committed tree. */
@@ -126,11 +147,11 @@ export function readCommittedTree(where: string, read: { [file: string]: string 
   if (!state) {
     throw new Error(`the rollout state ${stateFile} named by plan.json stateFile (${JSON.stringify(plan.stateFile)}) does not exist: restore it from git or run cdk8s synth`);
   }
-  if (state.activeStage !== plan.activeStage || state.app !== plan.app) {
-    throw new Error(`the rollout state ${stateFile} (app ${JSON.stringify(state.app)}, stage ${JSON.stringify(state.activeStage)}) does not match plan.json (app ${JSON.stringify(plan.app)}, stage ${JSON.stringify(plan.activeStage)}): restore both from git or run cdk8s synth`);
+  if (state.activeStage !== plan.activeStage || state.app !== plan.app || wavesText(state.waves) !== wavesText(plan.waves)) {
+    const at = (w: ReadonlyArray<{ name: string; activeStage: string }> | undefined) => (w === undefined ? '' : `, waves ${wavesText(w)}`);
+    throw new Error(`the rollout state ${stateFile} (app ${JSON.stringify(state.app)}, stage ${JSON.stringify(state.activeStage)}${at(state.waves)}) does not match plan.json (app ${JSON.stringify(plan.app)}, stage ${JSON.stringify(plan.activeStage)}${at(plan.waves)}): restore both from git or run cdk8s synth`);
   }
-  const active = plan.stages.find(s => s.name === plan.activeStage)!;
-  const reading = readRoot(files, state, active.directory, where, stateFile);
+  const reading = readRoot(files, state, planRoots(plan), where, stateFile);
   if (reading.status === 'tampered') {
     throw new Error(crlf.length === 0 ? reading.reason
       : `${reading.reason}; ${crlf.join(', ')} ${crlf.length === 1 ? 'has' : 'have'} CRLF line endings (git core.autocrlf?) besides other edits: set core.autocrlf to false or input, or add "* text eol=lf" to .gitattributes`);
@@ -138,22 +159,42 @@ export function readCommittedTree(where: string, read: { [file: string]: string 
   if (reading.status === 'written') {
     return { kind, plan, state, files, normalized: normalize(files, kind, plan) };
   }
+  const prose = kind.prose(kind.layoutOf(plan), state.candidateColor ?? 'blue');
+  if (reading.changes.length > 1) {
+    orRefuse({ refused: { type: 'waves-at-once', where: reading.changes.map(c => `${where}/${c.file}`).join(', '), waves: reading.changes.map(c => c.wave!) } }, plan.app, prose);
+  }
+  const change = reading.changes[0];
+  const root = planRoots(plan).find(r => r.file === change.file)!;
+  const file = `${where}/${change.file}`;
   const step = orRefuse(rootEditTransition(
-    { stages: plan.stages.map(s => s.name), activeStage: plan.activeStage, pinned: plan.pinned, candidate: plan.candidate, stable: state.stable },
-    { file: `${where}/kustomization.yaml`, directories: plan.stages.map(s => s.directory), selected: reading.selected, allowSkip: options.allowSkip, allow: options.allow },
-  ), plan.app, kind.prose(kind.layoutOf(plan), state.candidateColor ?? 'blue'));
+    { stages: plan.stages.map(s => s.name), activeStage: root.stage, pinned: plan.pinned, candidate: plan.candidate, stable: state.stable },
+    { file, directories: root.directories, selected: change.selected, allowSkip: options.allowSkip, allow: options.allow },
+  ), plan.app, prose);
   const from = plan.stages[step.from].name;
   const to = plan.stages[step.to].name;
-  const note = rootEditNote(from, to, kind.promotion(plan, step.from, step.to), plan.candidate.revision);
-  const edited = { ...plan, activeStage: to, notes: [note] };
+  let edited: PlanDocumentBase;
+  if (change.wave === undefined) {
+    edited = { ...plan, activeStage: to };
+  } else {
+    edited = waveMoved(plan, change.wave, to);
+    const order = waveOrderRefusal(edited.waves!, plan.stages.map(s => s.name), file);
+    if (order !== undefined) orRefuse(order, plan.app, prose);
+  }
+  const note = rootEditNote(from, to, kind.promotion(plan, step.from, step.to), plan.candidate.revision, change.wave === undefined ? undefined : { wave: change.wave, file: change.file });
+  edited = { ...edited, notes: [note] };
   return {
     kind,
     plan: edited,
-    state: { ...state, activeStage: to, notes: [note] },
+    state: { ...state, activeStage: edited.activeStage, ...(edited.waves !== undefined ? { waves: edited.waves.map(w => ({ name: w.name, activeStage: w.activeStage })) } : {}), notes: [note] },
     files,
     normalized: normalize(files, kind, edited),
-    rootEdit: { from, to, note },
+    rootEdit: { from, to, note, ...(change.wave !== undefined ? { wave: change.wave } : {}) },
   };
+}
+
+/** The waves and their stages as one string, to compare the state file with plan.json. */
+function wavesText(waves: ReadonlyArray<{ readonly name: string; readonly activeStage: string }> | undefined): string {
+  return waves === undefined ? '' : waves.map(w => `${w.name}=${w.activeStage}`).join(', ');
 }
 
 function normalize(files: { [file: string]: string }, kind: RolloutKind<any, any>, plan: PlanDocumentBase): { [file: string]: string } {

@@ -7,6 +7,7 @@ import { podList } from '../core/pods';
 import { otherColor, RevisionSummary, RolloutState } from '../core/state';
 import { abortTransition, CommittedRollout, promoteTransition } from '../core/state-machine';
 import { hasOwn } from '../core/validation';
+import { allWavesAt, waveMoved, waveRootFile, waveToPromote } from '../core/waves';
 import { commitOutputs, FileToWrite, settlePendingCommit } from '../io/atomic-write';
 import { renderFromCode } from '../io/code-check';
 import { pathExists, readText, readTextIfExists } from '../io/files';
@@ -73,10 +74,45 @@ export interface RolloutStatus {
    * template and Service changes (Deployments).
    */
   readonly nextMoves: string[];
+  /**
+   * The waves and the stage each one's root selects (`rollout.waves`); the other fields describe the
+   * wave asked for (`status({ wave })`), else the wave to promote next (the last one when all are complete).
+   * @default - none: the rollout has no waves
+   */
+  readonly waves?: WaveStatus[];
+  /**
+   * The wave the stage fields describe.
+   * @default - none: the rollout has no waves
+   */
+  readonly wave?: string;
+}
+
+/** A wave and its stage. */
+export interface WaveStatus {
+  readonly name: string;
+  readonly activeStage: string;
+  /** Its root, relative to the rollout directory: `clusters/<name>/kustomization.yaml`. */
+  readonly root: string;
+  /** The stage it reaches before the next wave may leave the first stage. */
+  readonly nextWaveAfter: string;
+}
+
+/** Options of `status` and `gate`. */
+export interface WaveOptions {
+  /**
+   * The wave (a rollout with `rollout.waves`).
+   * @default - the wave to promote next: the first one not complete (the last wave when all are)
+   */
+  readonly wave?: string;
 }
 
 /** Options of `promote`. */
 export interface PromoteOptions {
+  /**
+   * The wave to move (a rollout with `rollout.waves`).
+   * @default - the first wave that has not reached the last stage
+   */
+  readonly wave?: string;
   /**
    * The stage to move to.
    * @default - the next stage
@@ -113,6 +149,11 @@ export interface RootEdit {
   readonly to: string;
   /** The note plan.json and PLAN.md get at the next write. */
   readonly note: string;
+  /**
+   * The wave whose root was edited.
+   * @default - none: the rollout has no waves
+   */
+  readonly wave?: string;
 }
 
 /** What a promotion or an abort did. */
@@ -121,6 +162,11 @@ export interface ChangeResult {
   readonly from: string;
   /** The stage after. */
   readonly to: string;
+  /**
+   * The wave that moved (a promotion of a rollout with waves).
+   * @default - none: the rollout has no waves, or an abort moved every wave
+   */
+  readonly wave?: string;
   /**
    * The partition after (StatefulSets).
    * @default - none: a Deployment rollout has no partition
@@ -140,6 +186,13 @@ export interface GateResult {
   readonly exitCode: number;
   /** Why. */
   readonly reason: string;
+}
+
+/** The stage fields of the state file from a plan: the active stage, and the waves when it has them. */
+function stageFields(plan: PlanDocumentBase): { activeStage: string; waves?: { name: string; activeStage: string }[] } {
+  return plan.waves === undefined
+    ? { activeStage: plan.activeStage }
+    : { activeStage: plan.activeStage, waves: plan.waves.map(w => ({ name: w.name, activeStage: w.activeStage })) };
 }
 
 /**
@@ -246,10 +299,11 @@ export class RolloutDirectory {
   }
 
   /** Where the rollout stands and what the next stage changes. */
-  public status(): RolloutStatus {
+  public status(options: WaveOptions = {}): RolloutStatus {
     this.recheck();
-    const plan = this.plan;
-    const index = this.activeIndex();
+    const wave = this.waveOf(options.wave);
+    const plan = wave === undefined ? this.plan : { ...this.plan, activeStage: wave.activeStage };
+    const index = plan.stages.findIndex(s => s.name === plan.activeStage);
     const active = this.kind.stageView(plan, index);
     const next = index + 1 < plan.stages.length ? this.kind.stageView(plan, index + 1) : undefined;
     const detail = next ? this.kind.promotion(plan, index, index + 1) : undefined;
@@ -269,7 +323,27 @@ export class RolloutDirectory {
       nextStage: next?.name,
       nextPartition: next?.partition,
       nextMoves: detail === undefined ? [] : detail.type === 'partition' ? detail.moves : detail.changes,
+      ...(plan.waves !== undefined ? {
+        wave: wave!.name,
+        waves: plan.waves.map(w => ({ name: w.name, activeStage: w.activeStage, root: waveRootFile(w.name), nextWaveAfter: w.nextWaveAfter })),
+      } : {}),
     };
+  }
+
+  /**
+   * The wave named, or the one to promote next (the last when all are complete); undefined without waves.
+   * Refuses a wave the rollout does not have.
+   */
+  private waveOf(name: string | undefined) {
+    const waves = this.plan.waves;
+    if (waves === undefined) {
+      if (name !== undefined) orRefuse({ refused: { type: 'unknown-wave', field: '--wave', wave: name, waves: [] } }, this.plan.app, this.prose());
+      return undefined;
+    }
+    if (name === undefined) return waveToPromote(waves, this.stageNames) ?? waves[waves.length - 1];
+    const wave = waves.find(w => w.name === name);
+    if (wave === undefined) orRefuse({ refused: { type: 'unknown-wave', field: '--wave', wave: name, waves: waves.map(w => w.name) } }, this.plan.app, this.prose());
+    return wave!;
   }
 
   /**
@@ -281,16 +355,18 @@ export class RolloutDirectory {
   public promote(options: PromoteOptions = {}): ChangeResult {
     this.recheck();
     const plan = this.plan;
-    const step = orRefuse(promoteTransition(this.committed(), { to: options.to, force: options.force }), plan.app, this.prose());
+    const step = orRefuse(promoteTransition(this.committed(), { to: options.to, force: options.force, wave: options.wave }), plan.app, this.prose());
     if (options.codeCheck ?? true) {
       this.checkAgainstCode();
     }
     const from = plan.stages[step.from];
     const to = plan.stages[step.to];
-    const note = promotionNote(from.name, to.name, this.kind.promotion(plan, step.from, step.to), plan.candidate.revision);
-    const next = { ...plan, activeStage: to.name, notes: [note] };
-    const changed = this.commit(next, { ...this.state, activeStage: to.name, notes: [note] }, new Map());
-    return { from: from.name, to: to.name, partition: this.kind.stageView(plan, step.to).partition, changedFiles: changed, message: note };
+    const promoted = promotionNote(from.name, to.name, this.kind.promotion(plan, step.from, step.to), plan.candidate.revision);
+    const note = step.wave === undefined ? promoted : `Wave ${step.wave}: ${promoted}`;
+    const moved = step.wave === undefined ? { ...plan, activeStage: to.name } : waveMoved(plan, step.wave, to.name);
+    const next = { ...moved, notes: [note] };
+    const changed = this.commit(next, { ...this.state, ...stageFields(next), notes: [note] }, new Map());
+    return { from: from.name, to: to.name, ...(step.wave !== undefined ? { wave: step.wave } : {}), partition: this.kind.stageView(plan, step.to).partition, changedFiles: changed, message: note };
   }
 
   /**
@@ -310,7 +386,9 @@ export class RolloutDirectory {
     const pods = this.kind.stageView(plan, step.from).candidate;
     const note = abortNote(plan.candidate, from.name, stable.revision, pods, this.prose(), true);
     const lastAbort = { candidate: plan.candidate.revision, images: plan.candidate.images, stage: from.name, pods: podList(pods) };
-    const next = this.kind.aborted(plan, { revision: stable.revision, images: stable.images }, note);
+    const aborted = this.kind.aborted(plan, { revision: stable.revision, images: stable.images }, note);
+    // every wave goes back with the template: the last stage, on the stable revision
+    const next = allWavesAt(aborted, aborted.activeStage);
     const objects = this.baseObjects();
     if (this.kind.templateOf(this.kind.layoutOf(plan), objects) === undefined) {
       throw new Error(`the workload ${plan.app} is missing from ${path.join(this.directory, 'base')}: restore the tree from git or run cdk8s synth`);
@@ -318,7 +396,7 @@ export class RolloutDirectory {
     const files = renderTree(this.kind, next, objects, stable.template, stable.template);
     // blue/green: the stable colour runs the (restored) candidate again
     const color = this.state.candidateColor !== undefined ? { candidateColor: otherColor(this.state.candidateColor) } : {};
-    const state: RolloutState = { ...this.state, activeStage: next.activeStage, candidate: stable, lastAbort, ...color, notes: [note] };
+    const state: RolloutState = { ...this.state, ...stageFields(next), candidate: stable, lastAbort, ...color, notes: [note] };
     const changed = this.commit(next, state, files);
     return { from: from.name, to: next.activeStage, partition: this.kind.stageView(next, step.to).partition, changedFiles: changed, message: note };
   }
@@ -329,33 +407,33 @@ export class RolloutDirectory {
    * the Services), `kubectl get deployment A B -o json`.
    * @param liveJson the JSON text
    */
-  public gate(liveJson: string): GateResult {
+  public gate(liveJson: string, options: WaveOptions = {}): GateResult {
     this.recheck();
-    return this.kind.gate(this.plan, liveJson);
+    const wave = this.waveOf(options.wave);
+    return this.kind.gate(wave === undefined ? this.plan : { ...this.plan, activeStage: wave.activeStage }, liveJson);
   }
 
   /**
    * What the analysis gate needs of the committed rollout.
    * @internal
    */
-  public _gateContext() {
-    const index = this.activeIndex();
+  public _gateContext(options: WaveOptions = {}) {
+    const wave = this.waveOf(options.wave);
+    const plan = wave === undefined ? this.plan : { ...this.plan, activeStage: wave.activeStage };
+    const index = plan.stages.findIndex(s => s.name === plan.activeStage);
     return {
-      plan: this.plan,
-      view: this.kind.stageView(this.plan, index),
-      complete: index === this.plan.stages.length - 1,
-      gates: parseGates(this.plan, (field, what) => new Error(`plan.json field ${field} must be ${what}`)),
-      rootFile: path.join(this.directory, 'kustomization.yaml'),
+      plan,
+      wave: wave?.name,
+      view: this.kind.stageView(plan, index),
+      complete: index === plan.stages.length - 1,
+      gates: parseGates(plan, (field, what) => new Error(`plan.json field ${field} must be ${what}`)),
+      rootFile: path.join(this.directory, wave === undefined ? 'kustomization.yaml' : waveRootFile(wave.name)),
       stateFile: this.stateFile,
     };
   }
 
-  private activeIndex(): number {
-    return this.plan.stages.findIndex(s => s.name === this.plan.activeStage);
-  }
-
   private committed(): CommittedRollout {
-    return { stages: this.stageNames, activeStage: this.plan.activeStage, pinned: this.plan.pinned, candidate: this.plan.candidate, stable: this.state.stable };
+    return { stages: this.stageNames, activeStage: this.plan.activeStage, waves: this.plan.waves, pinned: this.plan.pinned, candidate: this.plan.candidate, stable: this.state.stable };
   }
 
   private prose() {

@@ -5,6 +5,7 @@ import { readCommittedTree, readRoot } from './committed-tree';
 import { synthReporting } from './synth-or-exit';
 import { StagedSource, isStagedSourceProvider } from '../constructs/shared/staged-source';
 import { withGates } from '../core/gates';
+import { withWaves } from '../core/waves';
 import { kindById } from '../core/kinds/registry';
 import { synthState } from '../core/kinds/synth';
 import { checkEmittedObjects } from '../core/object-checks';
@@ -20,7 +21,7 @@ import { withWriteLock } from '../io/write-lock';
 import { ENVIRONMENT } from '../model/environment';
 import { parsePlanFile } from '../model/plan-file';
 import { stateJson } from '../model/state-file';
-import { renderTree, treeDigest } from '../render/tree';
+import { planRoots, renderTree, treeDigest } from '../render/tree';
 import { toYamlDocuments } from '../render/yaml';
 
 /** Props of `StagedApp`. */
@@ -217,8 +218,7 @@ export class StagedApp extends App {
     } catch {
       return state;
     }
-    const active = plan.stages.find(s => s.name === state.activeStage);
-    if (plan.activeStage !== state.activeStage || active === undefined || readRoot(files, state, active.directory, where, stateFile).status !== 'root-edited') {
+    if (plan.activeStage !== state.activeStage || !plan.stages.some(s => s.name === state.activeStage) || readRoot(files, state, planRoots(plan), where, stateFile).status !== 'root-edited') {
       return state;
     }
     const tree = readCommittedTree(where, files, state, stateFile, { allowSkip: source.allowStageSkip, allow: 'rollout.allowStageSkip' });
@@ -262,7 +262,7 @@ export class StagedApp extends App {
 function renderRollout(source: StagedSource, objects: any[], previous: RolloutState | undefined, stateFile: string) {
   const kind = kindById(source.kind);
   const state = synthState(kind, previous, { ...source, objects });
-  const plan = withGates(kind.document(source.layout, state, stateFile), source.gates);
+  const plan = withWaves(withGates(kind.document(source.layout, state, stateFile), source.gates), source.waves, state.waves);
   return { state, tree: renderTree(kind, plan, objects, state.stable?.template ?? null, state.candidate.template) };
 }
 

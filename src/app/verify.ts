@@ -157,7 +157,9 @@ function verifyTree(
   checks.push({
     name: 'hand-edits',
     ok: true,
-    detail: head.rootEdit ? `only the root line: it selects ${JSON.stringify(head.rootEdit.to)} (the state file says ${JSON.stringify(head.rootEdit.from)})` : 'none: the tree is the one last written',
+    detail: head.rootEdit
+      ? `only the ${head.rootEdit.wave === undefined ? 'root line' : `root line of wave ${JSON.stringify(head.rootEdit.wave)}`}: it selects ${JSON.stringify(head.rootEdit.to)} (the state file says ${JSON.stringify(head.rootEdit.from)})`
+      : 'none: the tree is the one last written',
   });
   if (base === undefined) {
     checks.push({ name: 'stage-move', ok: true, detail: `a new rollout tree at ${JSON.stringify(head.plan.activeStage)}` });
@@ -170,9 +172,15 @@ function verifyTree(
         allowSupersede: options.allowSupersede ?? false,
         allowRecreate: options.allowRecreate ?? false,
       }), head.plan.app, prose);
-      const move = `${JSON.stringify(base.plan.activeStage)} -> ${JSON.stringify(head.plan.activeStage)}`;
+      const baseWave = base.plan.waves?.find(w => w.name === done.wave);
+      const headWave = head.plan.waves?.find(w => w.name === done.wave);
+      const move = headWave !== undefined
+        ? `wave ${JSON.stringify(headWave.name)} ${JSON.stringify(baseWave?.activeStage ?? base.plan.activeStage)} -> ${JSON.stringify(headWave.activeStage)}`
+        : `${JSON.stringify(base.plan.activeStage)} -> ${JSON.stringify(head.plan.activeStage)}`;
       const what: { [change: string]: string } = {
-        'unchanged': `unchanged at ${JSON.stringify(head.plan.activeStage)}`,
+        'unchanged': head.plan.waves !== undefined
+          ? `unchanged: ${head.plan.waves.map(w => `${w.name} at ${JSON.stringify(w.activeStage)}`).join(', ')}`
+          : `unchanged at ${JSON.stringify(head.plan.activeStage)}`,
         'promote': `${move}: a promotion${done.skipped.length > 0 ? ` that skips ${done.skipped.map(s => JSON.stringify(s)).join(', ')} (allowed by --allow-skip)` : ' by one stage'}`,
         'abort': `${move}: an abort back to the stable template ${head.plan.candidate.revision}`,
         'new-rollout': `${move}: a new rollout of candidate ${head.plan.candidate.revision} from stable ${base.plan.candidate.revision}`,
@@ -201,7 +209,7 @@ function verifyTree(
 }
 
 function reviewed(t: CommittedTree): ReviewedRollout {
-  return { stages: t.plan.stages.map(s => s.name), activeStage: t.plan.activeStage, pinned: t.plan.pinned, candidate: t.plan.candidate, stable: t.state.stable, immutable: t.state.immutable };
+  return { stages: t.plan.stages.map(s => s.name), activeStage: t.plan.activeStage, waves: t.plan.waves, pinned: t.plan.pinned, candidate: t.plan.candidate, stable: t.state.stable, immutable: t.state.immutable };
 }
 
 /** The report as text for a reviewer. */
@@ -211,7 +219,10 @@ export function verifySummary(report: VerifyReport): string {
     `cdk8s-staged verify: ${report.trees.length} rollout ${report.trees.length === 1 ? 'tree' : 'trees'} changed since ${report.base} (${report.baseCommit.slice(0, 12)}), ${failed === 0 ? 'all pass' : `${failed} failed`}`,
   ];
   for (const t of report.trees) {
-    const move = t.from === undefined ? `new at ${t.to}` : t.to === undefined ? `removed (was at ${t.from})` : t.from === t.to ? `at ${t.to}` : `${t.from} -> ${t.to}`;
+    const removed = t.checks.some(c => c.name === 'removed');
+    const move = t.from === undefined ? (t.to === undefined ? 'cannot be read' : `new at ${t.to}`)
+      : t.to === undefined ? (removed ? `removed (was at ${t.from})` : `at ${t.from} at the base; the change cannot be read`)
+        : t.from === t.to ? `at ${t.to}` : `${t.from} -> ${t.to}`;
     lines.push('', `${t.ok ? 'PASS' : 'FAIL'} ${t.directory}: ${move}`);
     for (const c of t.checks) {
       lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);

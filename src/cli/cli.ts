@@ -43,16 +43,20 @@ exit codes: 0 done (gate: converged), 1 refused or not converged, 2 bad usage or
 Print the stages table of PLAN.md (old = stable revision, new = candidate): a column per pod for a
 StatefulSet, per Deployment and Service for a Deployment rollout. --json prints the stage names.
 `,
-  'status': `usage: cdk8s-staged status DIR [--json]
+  'status': `usage: cdk8s-staged status DIR [--wave WAVE] [--json]
 
 Print the active stage (its partition, or its replica split and share of traffic for Deployments), the
-stable and candidate revisions, and what the next stage changes.
+stable and candidate revisions, and what the next stage changes. A rollout with waves lists every
+wave's stage; the stage lines describe --wave WAVE (default: the wave to promote next).
 `,
-  'promote': `usage: cdk8s-staged promote DIR [--to STAGE] [--force] [--no-code-check] [--json]
+  'promote': `usage: cdk8s-staged promote DIR [--wave WAVE] [--to STAGE] [--force] [--no-code-check] [--json]
 
 Move the active stage forward by one, or to STAGE: the one resources line of DIR/kustomization.yaml
-changes, plan.json, PLAN.md and the rollout state file follow. Commit the result for review.
+changes, plan.json, PLAN.md and the rollout state file follow. Commit the result for review. A rollout
+with waves moves one wave: the line of DIR/clusters/WAVE/kustomization.yaml changes; a wave leaves the
+first stage only once the wave before it reached its nextWaveAfter stage.
 
+  --wave WAVE       the wave to move (default: the first wave not at the last stage)
   --to STAGE        the stage to move to (default: the next one)
   --force           allow skipping stages
   --no-code-check   do not run the cdk8s app to check that the tree is up to date with the code
@@ -87,7 +91,7 @@ any directory in the git repository (default: the working directory). For each t
 
 Exit 0 when every tree passes, 1 when one fails, 2 when REV or the repository cannot be read.
 `,
-  'gate': `usage: cdk8s-staged gate DIR --live FILE|- [--prometheus URL] [--json]
+  'gate': `usage: cdk8s-staged gate DIR --live FILE|- [--wave WAVE] [--prometheus URL] [--json]
 
 Read the live workload from FILE (or - for standard input) and exit 0 when the active stage has converged
 by the rule kubectl, Argo CD and Flux share. Exit 1 with the reason when it has not, 2 when the input is
@@ -107,7 +111,7 @@ bake time, counted from the commit that last changed DIR/kustomization.yaml (the
 analysis must pass against the Prometheus HTTP API at --prometheus URL. Exit 1 says "not yet" or
 "failed its analysis" (--json: status not-yet or fail), 2 an unreachable Prometheus or a bad query.
 `,
-  'advance': `usage: cdk8s-staged advance DIR --live FILE|- [--prometheus URL] [--abort-on-failure] [--push REMOTE:BRANCH] [--no-code-check] [--json]
+  'advance': `usage: cdk8s-staged advance DIR --live FILE|- [--wave WAVE] [--prometheus URL] [--abort-on-failure] [--push REMOTE:BRANCH] [--no-code-check] [--json]
 
 One step for CI: the gate of the active stage (convergence, bake time, analyses); when it passes,
 promote to the next stage and git commit DIR and its state file ("chore(rollout): promote APP from A to
@@ -145,6 +149,7 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
         'abort-on-failure': { type: 'boolean' },
         'push': { type: 'string' },
         'allow-skip': { type: 'boolean' },
+        'wave': { type: 'string' },
         'base': { type: 'string' },
         'allow-recreate': { type: 'boolean' },
         'allow-supersede': { type: 'boolean' },
@@ -178,11 +183,11 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
 function run(command: string, positionals: string[], values: { [k: string]: any }, io: CliIo): number | Promise<number> {
   const allowed: { [c: string]: string[] } = {
     plan: ['json', 'allow-skip'],
-    status: ['json', 'allow-skip'],
-    promote: ['json', 'to', 'force', 'no-code-check', 'allow-skip'],
+    status: ['json', 'allow-skip', 'wave'],
+    promote: ['json', 'to', 'force', 'no-code-check', 'allow-skip', 'wave'],
     abort: ['json', 'allow-skip'],
-    gate: ['json', 'live', 'prometheus', 'allow-skip'],
-    advance: ['json', 'live', 'prometheus', 'abort-on-failure', 'push', 'no-code-check'],
+    gate: ['json', 'live', 'prometheus', 'allow-skip', 'wave'],
+    advance: ['json', 'live', 'prometheus', 'abort-on-failure', 'push', 'no-code-check', 'wave'],
     verify: ['json', 'base', 'allow-skip', 'allow-recreate', 'allow-supersede', 'no-code-check'],
   };
   for (const option of Object.keys(values)) {
@@ -206,7 +211,7 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
       return 0;
     }
     case 'status': {
-      const s = dir.status();
+      const s = dir.status({ wave: values.wave });
       const rev = (r?: { revision: string; images: { [c: string]: string } }) =>
         (r ? `${r.revision} (${describeImages(r.images)})` : 'unknown (first synth)');
       const lines = s.partition !== undefined ? [
@@ -229,11 +234,15 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
           ? 'next:      none, the rollout is complete'
           : `next:      ${s.nextStage}: ${s.nextMoves.length > 0 ? s.nextMoves.join(', ') : 'nothing changes'}`,
       ];
+      if (s.waves !== undefined) {
+        lines.splice(1, 0, `wave:      ${s.wave}`);
+        lines.push('waves:', ...s.waves.map(w => `  ${w.name.padEnd(Math.max(...s.waves!.map(o => o.name.length)))}  ${w.activeStage} (${w.root})`));
+      }
       out(s, lines.join('\n') + '\n');
       return 0;
     }
     case 'promote': {
-      const r = dir.promote({ to: values.to, force: values.force === true, codeCheck: values['no-code-check'] !== true });
+      const r = dir.promote({ to: values.to, force: values.force === true, codeCheck: values['no-code-check'] !== true, wave: values.wave });
       out(r, `${r.message}\nchanged: ${r.changedFiles.join(', ')} and the rollout state\n`);
       return 0;
     }
@@ -244,7 +253,7 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
     }
     case 'advance': {
       const text = readLive(command, values, io);
-      return advance(dir.directory, text, { prometheusUrl: values.prometheus, abortOnFailure: values['abort-on-failure'] === true, push: values.push, codeCheck: values['no-code-check'] !== true }).then(r => {
+      return advance(dir.directory, text, { prometheusUrl: values.prometheus, abortOnFailure: values['abort-on-failure'] === true, push: values.push, codeCheck: values['no-code-check'] !== true, wave: values.wave }).then(r => {
         if (json) io.stdout(JSON.stringify(r, undefined, 2) + '\n');
         else (r.exitCode === 0 ? io.stdout : io.stderr)(`${r.exitCode === 0 ? '' : 'cdk8s-staged: '}${r.message}${r.commit ? `\ncommitted ${r.commit}` : ''}\n`);
         return r.exitCode;
@@ -252,14 +261,14 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
     }
     case 'gate': {
       const text = readLive(command, values, io);
-      if (dir._gateContext().gates.size > 0 || values.prometheus !== undefined) {
-        return gateWithAnalysis(dir, text, { prometheusUrl: values.prometheus }).then(v => {
+      if (dir._gateContext({ wave: values.wave }).gates.size > 0 || values.prometheus !== undefined) {
+        return gateWithAnalysis(dir, text, { prometheusUrl: values.prometheus, wave: values.wave }).then(v => {
           if (json) io.stdout(JSON.stringify(v, undefined, 2) + '\n');
           else (v.exitCode === 0 ? io.stdout : io.stderr)(`${v.exitCode === 0 ? '' : 'cdk8s-staged: '}${v.reason}\n`);
           return v.exitCode;
         });
       }
-      const verdict = dir.gate(text);
+      const verdict = dir.gate(text, { wave: values.wave });
       if (json) {
         io.stdout(JSON.stringify(verdict, undefined, 2) + '\n');
       } else {

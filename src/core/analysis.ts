@@ -13,7 +13,7 @@ const DURATION = /^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$/;
 const MAX_POINTS = 11000;
 
 /** The template variables a query may use, in the order error messages list them. */
-export const QUERY_VARIABLES: readonly string[] = ['namespace', 'app', 'stage', 'pods'];
+export const QUERY_VARIABLES: readonly string[] = ['namespace', 'app', 'stage', 'pods', 'wave'];
 
 /**
  * A length of time written the Kubernetes way: `"30s"`, `"5m"`, `"1h"`, `"1h30m"`.
@@ -288,6 +288,12 @@ export interface QueryVariables {
    * sorted, deduplicated, escaped for a PromQL regular expression and joined with `|`.
    */
   readonly pods: string[];
+
+  /**
+   * `{{wave}}`: the wave being judged (a rollout with `rollout.waves`), such as a cluster label's value.
+   * @default - a query that uses `{{wave}}` cannot be rendered
+   */
+  readonly wave?: string;
 }
 
 /** Options of `StageAnalysis.prometheus()`. */
@@ -296,7 +302,7 @@ export interface PrometheusAnalysisOptions {
   readonly name: string;
 
   /**
-   * The PromQL query. It may use `{{namespace}}`, `{{app}}`, `{{stage}}` and `{{pods}}` (spaces inside the
+   * The PromQL query. It may use `{{namespace}}`, `{{app}}`, `{{stage}}`, `{{pods}}` and `{{wave}}` (spaces inside the
    * braces allowed). `{{pods}}` is the candidate pods' names as a regex alternation (`web-3|web-4`),
    * escaped to sit inside a double-quoted matcher: `pod=~"{{pods}}"`. Any other `{{` is refused.
    */
@@ -533,6 +539,12 @@ function renderTemplate(field: string, template: string, variables: QueryVariabl
       case 'stage':
         checkDnsLabel('stage', variables.stage);
         return variables.stage;
+      case 'wave':
+        if (variables.wave === undefined) {
+          throw new Error(`${field} uses {{wave}} but the rollout has no waves: set rollout.waves, or leave {{wave}} out`);
+        }
+        checkDnsLabel('wave', variables.wave);
+        return variables.wave;
       case 'pods': {
         const pods = [...new Set(variables.pods ?? [])].sort();
         if (pods.length === 0) {

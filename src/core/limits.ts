@@ -9,6 +9,9 @@ export const MAX_REPLICAS = 10000;
 /** The most stages of a plan between hold and complete. */
 export const MAX_STAGES = 100;
 
+/** The most waves of a fleet (`rollout.waves`). */
+export const MAX_WAVES = 100;
+
 /** The most steps a generated plan (linear, exponential) may take before every pod is updated. */
 export const MAX_PLAN_STEPS = 10000;
 

@@ -2,6 +2,7 @@ import { PodSet, podCount, podList } from './pods';
 import { describeImages } from './revision';
 import { RevisionSummary } from './state';
 import { Refusal, SynthEvent } from './state-machine';
+import { waveOrderText } from './waves';
 
 /**
  * The only place where the results of the state machine become prose: the notes that PLAN.md, plan.json
@@ -84,7 +85,10 @@ export function promotionNote(from: string, to: string, detail: PromotionDetail,
 }
 
 /** The note of a promotion made by an edit of the root kustomization.yaml. */
-export function rootEditNote(from: string, to: string, detail: PromotionDetail, candidate: string): string {
+export function rootEditNote(from: string, to: string, detail: PromotionDetail, candidate: string, wave?: { wave: string; file: string }): string {
+  if (wave !== undefined) {
+    return `Wave ${wave.wave}: ${promotionNote(from, to, detail, candidate)} Promoted by an edit of ${wave.file}.`;
+  }
   return `${promotionNote(from, to, detail, candidate)} Promoted by an edit of the root kustomization.yaml.`;
 }
 
@@ -139,6 +143,18 @@ export function refusalMessage(r: Refusal, app: string, prose: KindProse): strin
       return `${r.tree}: the active stage of ${app} at the base (${JSON.stringify(r.stage)}) is not a stage of the plan any more: ${list(r.stages)}; keep the stage, or finish the rollout first`;
     case 'change-immutable':
       return `${r.tree}: ${fieldList(r.fields)} of ${prose.workload} ${JSON.stringify(app)} changed: ${prose.rejection}; revert the change, or recreate the ${prose.workload} (rollout.allowRecreate in code) and pass --allow-recreate`;
+    case 'unknown-wave':
+      return r.waves.length === 0
+        ? `${r.field} (${JSON.stringify(r.wave)}): ${app} has no waves (rollout.waves); leave ${r.field} out`
+        : `${r.field} (${JSON.stringify(r.wave)}) is not a wave of ${app}: ${list(r.waves)}`;
+    case 'wave-complete':
+      return `wave ${JSON.stringify(r.wave)} of ${app} is complete (stage ${JSON.stringify(r.stage)}): promote the next wave`;
+    case 'wave-order':
+      return `${r.where === 'promote' ? `promoting ${app}` : `${r.where}: ${app}`}: ${waveOrderText(r.violation)}`;
+    case 'waves-at-once':
+      return `${r.where}: waves ${list(r.waves)} of ${app} move in one change: promote one wave at a time, each in its own reviewed commit`;
+    case 'change-waves-apart':
+      return `${r.tree}: ${r.change} of ${app} moves every wave to ${JSON.stringify(r.stage)}, but ${list(r.waves)} ${r.waves.length === 1 ? 'is' : 'are'} elsewhere: run cdk8s synth (or cdk8s-staged abort), which writes every wave's root`;
   }
 }
 

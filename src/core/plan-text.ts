@@ -85,7 +85,12 @@ function flowchartParts(count: number, activeIndex: number): Array<{ first: numb
 }
 
 /** What promoting does next, or that the rollout is complete: a line of PLAN.md. */
-export function nextStageLine(next: { readonly directory: string } | undefined): string {
+export function nextStageLine(next: { readonly directory: string } | undefined, wave?: string): string {
+  if (wave !== undefined) {
+    return next
+      ? `Next: \`${stageLabel(next)}\` for wave \`${wave}\`: \`cdk8s-staged promote --wave ${wave}\` changes \`resources\` in \`clusters/${wave}/kustomization.yaml\` to \`../../${next.directory}\`.`
+      : 'The rollout is complete in every wave.';
+  }
   return next
     ? `Next: \`${stageLabel(next)}\`: \`cdk8s-staged promote\` changes \`resources\` in \`kustomization.yaml\` to \`${next.directory}\`.`
     : 'The rollout is complete.';

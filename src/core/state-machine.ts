@@ -1,7 +1,8 @@
 import { PodSet, podList, StagePods } from './pods';
 import { canonicalJson, templateChanges } from './revision';
-import { AbortRecord, Color, ImmutableFields, NextState, otherColor, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf } from './state';
+import { AbortRecord, Color, ImmutableFields, NextState, otherColor, PlanWave, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf } from './state';
 import { own } from './validation';
+import { fleetStage, nextWaves, waveOrderViolation, WaveOrderViolation, waveToPromote, WaveSpec } from './waves';
 
 /**
  * The one state machine of a rollout: synth, promote and abort as pure transitions. Each returns a typed
@@ -32,6 +33,11 @@ export interface SynthInput {
   readonly pinnedStage?: string;
   readonly allowSupersede: boolean;
   readonly allowRecreate: boolean;
+  /**
+   * The waves the code declares (`rollout.waves`), in order.
+   * @default - no waves: one root
+   */
+  readonly waves?: ReadonlyArray<WaveSpec>;
 }
 
 /** What a synth did, in order, for the notes. */
@@ -65,7 +71,12 @@ export type Refusal =
   | { readonly type: 'change-abort-stage'; readonly tree: string; readonly to: string; readonly last: string }
   | { readonly type: 'change-supersede'; readonly tree: string; readonly stage: string; readonly previous: string; readonly candidate: string }
   | { readonly type: 'change-stage-gone'; readonly tree: string; readonly stage: string; readonly stages: string[] }
-  | { readonly type: 'change-immutable'; readonly tree: string; readonly fields: string[] };
+  | { readonly type: 'change-immutable'; readonly tree: string; readonly fields: string[] }
+  | { readonly type: 'unknown-wave'; readonly field: string; readonly wave: string; readonly waves: string[] }
+  | { readonly type: 'wave-complete'; readonly wave: string; readonly stage: string }
+  | { readonly type: 'wave-order'; readonly where: string; readonly violation: WaveOrderViolation }
+  | { readonly type: 'waves-at-once'; readonly where: string; readonly waves: string[] }
+  | { readonly type: 'change-waves-apart'; readonly tree: string; readonly change: string; readonly stage: string; readonly waves: string[] };
 
 /** The result of a transition: refused, or done. */
 export type Transition<T> = { readonly refused: Refusal } | ({ readonly refused?: undefined } & T);
@@ -106,10 +117,18 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   const base = { schemaVersion: 1 as const, app: input.app, directory: input.directory, immutable: input.immutable, pinned: input.pinnedStage !== undefined, replicas: input.replicas };
   const color = (c: Color | undefined) => (input.tracksColor ? { candidateColor: c ?? 'blue' as Color } : {});
   const pin = (active: string) => input.pinnedStage ?? active;
-  const state = (activeStage: string, stable: RevisionRecord | null, cand: RevisionRecord, lastAbort: AbortRecord | null, c: Color | undefined) =>
-    ({ ...base, activeStage: pin(activeStage), stable, candidate: cand, lastAbort, ...color(c) });
   const first = stages[0];
   const last = stages[stages.length - 1];
+  // with waves, each wave's root keeps its stage (`keep`) or every wave moves to one stage
+  const state = (activeStage: string, stable: RevisionRecord | null, cand: RevisionRecord, lastAbort: AbortRecord | null, c: Color | undefined, keep = false) => {
+    const active = pin(activeStage);
+    if (input.waves === undefined) {
+      return { ...base, activeStage: active, stable, candidate: cand, lastAbort, ...color(c) };
+    }
+    const next = keep && input.pinnedStage === undefined ? { keep: true as const } : { all: active };
+    const waves = nextWaves(input.waves, prev?.waves, prev?.activeStage, next, first.name, last.name);
+    return { ...base, activeStage: fleetStage(waves, names), waves, stable, candidate: cand, lastAbort, ...color(c) };
+  };
 
   if (!prev) {
     return { state: state((input.firstStage === 'first' ? first : last).name, null, candidate, null, 'blue'), events: [{ type: 'first' }] };
@@ -125,35 +144,41 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
     events.push({ type: 'recreate', fields: changed });
   }
 
-  const prevIndex = names.indexOf(prev.activeStage);
+  // the stages the previous roots select: one per wave, or the one root's; the furthest stands for them
+  const prevStages = prev.waves !== undefined ? prev.waves.map(w => w.activeStage) : [prev.activeStage];
+  const gone = prevStages.find(s => !names.includes(s));
+  const prevIndex = gone !== undefined ? -1 : Math.max(...prevStages.map(s => names.indexOf(s)));
+  const midRollout = prevStages.find(s => names.indexOf(s) > 0 && names.indexOf(s) < stages.length - 1);
   // raising a partition never moves a pod back: at a new size mid-rollout the plan's pods are not the running ones
-  if (input.partitioned && prev.replicas !== undefined && prev.replicas !== input.replicas && prevIndex > 0 && prevIndex < stages.length - 1) {
-    return refuse({ type: 'replicas-changed', from: prev.replicas, to: input.replicas, stage: prev.activeStage });
+  if (input.partitioned && prev.replicas !== undefined && prev.replicas !== input.replicas && midRollout !== undefined) {
+    return refuse({ type: 'replicas-changed', from: prev.replicas, to: input.replicas, stage: midRollout });
   }
   const prevActive = prevIndex >= 0 ? stages[prevIndex] : undefined;
-  const finished = prev.activeStage === last.name;
+  const prevStage = prevActive?.name ?? gone ?? prev.activeStage;
+  const finished = prevStages.every(s => s === last.name);
+  const atFirst = prevStages.every(s => s === first.name);
   const prevColor = prev.candidateColor ?? 'blue';
   const none: PodSet = { names: [] };
 
   if (candidate.revision === prev.candidate.revision) {
     if (!prevActive) {
-      return refuse({ type: 'stage-gone', stage: prev.activeStage, stages: names });
+      return refuse({ type: 'stage-gone', stage: prevStage, stages: names });
     }
-    return { state: state(prev.activeStage, prev.stable, prev.candidate, prev.lastAbort, prevColor), events };
+    return { state: state(prev.activeStage, prev.stable, prev.candidate, prev.lastAbort, prevColor, true), events };
   }
 
   if (prev.stable && candidate.revision === prev.stable.revision && !finished) {
     // abort: the template is back at the stable revision before the rollout completed
     const pods = prevActive ? prevActive.candidate : none;
     if (input.pinnedStage !== undefined) {
-      const stranded = input.stranded(input.pinnedStage, prev.activeStage);
+      const stranded = input.stranded(input.pinnedStage, prevStage);
       if (podList(stranded).length > 0) {
         const pinned = stages.find(s => s.name === input.pinnedStage)!;
         return refuse({ type: 'stranded', pinned: pinned.name, partition: pinned.partition, pods: stranded, aborted: prev.candidate.revision, last: last.name });
       }
     }
-    const lastAbort: AbortRecord = { candidate: prev.candidate.revision, images: prev.candidate.images, stage: prev.activeStage, pods: podList(pods) };
-    events.push({ type: 'aborted', aborted: summaryOf(prev.candidate), stage: prev.activeStage, stable: prev.stable.revision, pods });
+    const lastAbort: AbortRecord = { candidate: prev.candidate.revision, images: prev.candidate.images, stage: prevStage, pods: podList(pods) };
+    events.push({ type: 'aborted', aborted: summaryOf(prev.candidate), stage: prevStage, stable: prev.stable.revision, pods });
     // blue/green: the stable colour runs the (restored) candidate again
     return { state: state(last.name, prev.stable, prev.stable, lastAbort, otherColor(prevColor)), events };
   }
@@ -163,7 +188,7 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
     return { state: state(first.name, prev.candidate, candidate, null, otherColor(prevColor)), events };
   }
 
-  if (prevIndex === 0) {
+  if (atFirst) {
     events.push({ type: 'replaced', hold: first.name, previous: prev.candidate.revision, candidate: summaryOf(candidate) });
     return { state: state(first.name, prev.stable, candidate, null, prevColor), events };
   }
@@ -173,10 +198,10 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   const kept = prevActive ? prevActive.stable : none;
   const stable = prev.stable ? prev.stable.revision : null;
   if (!input.allowSupersede) {
-    return refuse({ type: 'supersede', candidate: summaryOf(candidate), previous: summaryOf(prev.candidate), changes: templateChanges(prev.candidate.template, candidate.template), stage: prev.activeStage, moved, kept, stable });
+    return refuse({ type: 'supersede', candidate: summaryOf(candidate), previous: summaryOf(prev.candidate), changes: templateChanges(prev.candidate.template, candidate.template), stage: prevStage, moved, kept, stable });
   }
-  events.push({ type: 'superseded', previous: prev.candidate.revision, candidate: candidate.revision, stage: prev.activeStage, moved, kept, stable });
-  return { state: state(prev.activeStage, prev.stable, candidate, null, prevColor), events };
+  events.push({ type: 'superseded', previous: prev.candidate.revision, candidate: candidate.revision, stage: prevStage, moved, kept, stable });
+  return { state: state(prev.activeStage, prev.stable, candidate, null, prevColor, true), events };
 }
 
 /** What `promote` and `abort` need of a committed rollout. */
@@ -184,6 +209,11 @@ export interface CommittedRollout {
   /** The stage names, first to last. */
   readonly stages: string[];
   readonly activeStage: string;
+  /**
+   * The waves and their stages.
+   * @default - no waves
+   */
+  readonly waves?: ReadonlyArray<PlanWave>;
   readonly pinned: boolean;
   readonly candidate: RevisionSummary;
   readonly stable: RevisionRecord | null;
@@ -195,12 +225,19 @@ export interface PromoteRequest {
   readonly to?: string;
   /** Allow skipping stages. */
   readonly force?: boolean;
+  /** With waves, the wave to move; the first one not complete when undefined. */
+  readonly wave?: string;
 }
 
 /** A promotion: the stage indexes. */
 export interface PromoteDone {
   readonly from: number;
   readonly to: number;
+  /**
+   * The wave that moves.
+   * @default - none: the rollout has no waves
+   */
+  readonly wave?: string;
 }
 
 /**
@@ -208,10 +245,16 @@ export interface PromoteDone {
  * `force`, or to move a stage pinned in code.
  */
 export function promoteTransition(r: CommittedRollout, request: PromoteRequest): Transition<PromoteDone> {
-  const from = r.stages.indexOf(r.activeStage);
   if (r.pinned) {
     return refuse({ type: 'pinned', operation: 'promote', stage: r.activeStage });
   }
+  if (r.waves !== undefined) {
+    return promoteWave(r, r.waves, request);
+  }
+  if (request.wave !== undefined) {
+    return refuse({ type: 'unknown-wave', field: '--wave', wave: request.wave, waves: [] });
+  }
+  const from = r.stages.indexOf(r.activeStage);
   const last = r.stages.length - 1;
   if (from === last) {
     return refuse({ type: 'complete', operation: 'promote', stage: r.activeStage, candidate: r.candidate.revision, stable: r.stable && summaryOf(r.stable) });
@@ -227,6 +270,41 @@ export function promoteTransition(r: CommittedRollout, request: PromoteRequest):
     return refuse({ type: 'skips', from: r.activeStage, to: r.stages[to], skipped: r.stages.slice(from + 1, to) });
   }
   return { from, to };
+}
+
+/**
+ * Promote one wave: the named one, or the first that has not reached the last stage. The rules of
+ * `promote` apply to its stage; and it may leave the first stage only once the wave before it has
+ * reached its `nextWaveAfter`.
+ */
+function promoteWave(r: CommittedRollout, waves: ReadonlyArray<PlanWave>, request: PromoteRequest): Transition<PromoteDone> {
+  const names = waves.map(w => w.name);
+  const wave = request.wave === undefined ? waveToPromote(waves, r.stages) : waves.find(w => w.name === request.wave);
+  if (request.wave !== undefined && wave === undefined) {
+    return refuse({ type: 'unknown-wave', field: '--wave', wave: request.wave, waves: names });
+  }
+  if (wave === undefined) {
+    return refuse({ type: 'complete', operation: 'promote', stage: r.activeStage, candidate: r.candidate.revision, stable: r.stable && summaryOf(r.stable) });
+  }
+  const last = r.stages.length - 1;
+  if (r.stages.indexOf(wave.activeStage) === last) {
+    return refuse({ type: 'wave-complete', wave: wave.name, stage: wave.activeStage });
+  }
+  const result = promoteTransition({ ...r, waves: undefined, activeStage: wave.activeStage }, { to: request.to, force: request.force });
+  if (result.refused !== undefined) return refuse(result.refused);
+  const step = result as PromoteDone;
+  const moved = waves.map(w => (w.name === wave.name ? { ...w, activeStage: r.stages[step.to] } : w));
+  const violation = waveOrderViolation(moved, r.stages);
+  if (violation !== undefined) {
+    return refuse({ type: 'wave-order', where: 'promote', violation });
+  }
+  return { from: step.from, to: step.to, wave: wave.name };
+}
+
+/** The refusal of waves out of order, if they are. */
+export function waveOrderRefusal(waves: ReadonlyArray<PlanWave>, stages: ReadonlyArray<string>, where: string): { refused: Refusal } | undefined {
+  const violation = waveOrderViolation(waves, stages);
+  return violation === undefined ? undefined : refuse({ type: 'wave-order', where, violation });
 }
 
 /** An abort from the tree: the stable revision comes back and the last stage is selected. */
@@ -319,6 +397,11 @@ export interface ReviewDone {
    */
   readonly change: 'unchanged' | 'promote' | 'abort' | 'new-rollout' | 'replaced' | 'superseded';
   readonly skipped: string[];
+  /**
+   * The wave that moves (a promotion of a rollout with waves).
+   * @default - none
+   */
+  readonly wave?: string;
   /** The immutable fields that change (allowed by `allowRecreate`). */
   readonly recreate: string[];
 }
@@ -340,7 +423,14 @@ export function reviewTransition(base: ReviewedRollout, head: ReviewedRollout, r
   const first = stages[0];
   const last = stages[stages.length - 1];
   const to = stages.indexOf(head.activeStage);
-  const done = (change: ReviewDone['change'], skipped: string[] = []) => ({ change, skipped, recreate });
+  const done = (change: ReviewDone['change'], skipped: string[] = [], wave?: string) => ({ change, skipped, recreate, ...(wave !== undefined ? { wave } : {}) });
+  // with waves every root is reviewed: one wave moves at a time, in order; an abort or a new template moves them all
+  const rootsOf = (r: ReviewedRollout) => r.waves?.map(w => w.activeStage) ?? [r.activeStage];
+  const allAt = (r: ReviewedRollout, stage: string) => rootsOf(r).every(s => s === stage);
+  const apart = (change: string, stage: string) => refuse({ type: 'change-waves-apart', tree: request.tree, change, stage, waves: (head.waves ?? []).filter(w => w.activeStage !== stage).map(w => w.name) });
+  if (head.waves !== undefined && head.candidate.revision === base.candidate.revision) {
+    return reviewWaves(base, head, head.waves, request, recreate);
+  }
   if (head.candidate.revision === base.candidate.revision) {
     const from = stages.indexOf(base.activeStage);
     if (from < 0) {
@@ -356,20 +446,55 @@ export function reviewTransition(base: ReviewedRollout, head: ReviewedRollout, r
     }
     return done('promote', skipped);
   }
-  if (base.stable && head.candidate.revision === base.stable.revision && base.activeStage !== last) {
+  if (base.stable && head.candidate.revision === base.stable.revision && !allAt(base, last)) {
     if (head.activeStage !== last) {
       return refuse({ type: 'change-abort-stage', tree: request.tree, to: head.activeStage, last });
     }
-    return done('abort');
+    return allAt(head, last) ? done('abort') : apart('an abort', last);
   }
-  if (base.activeStage === last && head.stable?.revision === base.candidate.revision && head.activeStage === first) {
-    return done('new-rollout');
+  if (allAt(base, last) && head.stable?.revision === base.candidate.revision && head.activeStage === first) {
+    return allAt(head, first) ? done('new-rollout') : apart('a new rollout', first);
   }
-  if (base.activeStage === first && head.activeStage === first && (head.stable?.revision ?? null) === (base.stable?.revision ?? null)) {
-    return done('replaced');
+  if (allAt(base, first) && head.activeStage === first && (head.stable?.revision ?? null) === (base.stable?.revision ?? null)) {
+    return allAt(head, first) ? done('replaced') : apart('a new candidate at the first stage', first);
   }
   if (!request.allowSupersede) {
     return refuse({ type: 'change-supersede', tree: request.tree, stage: base.activeStage, previous: base.candidate.revision, candidate: head.candidate.revision });
   }
   return done('superseded');
+}
+
+/**
+ * The review of a change of the waves' roots with the same candidate: at most one wave moves, forward
+ * (one stage unless `allowSkip`), and the waves stay in order. A wave new in the change starts at the
+ * first stage, or at the last when the fleet is complete.
+ */
+function reviewWaves(base: ReviewedRollout, head: ReviewedRollout, waves: ReadonlyArray<PlanWave>, request: ReviewRequest, recreate: string[]): Transition<ReviewDone> {
+  const stages = head.stages;
+  const was = new Map((base.waves ?? []).map(w => [w.name, w.activeStage]));
+  // the stage a wave's root selected at the base: the one root's, for a rollout that had no waves yet
+  const fromOf = (name: string) => (base.waves === undefined ? base.activeStage : was.get(name));
+  const moved = waves.filter(w => fromOf(w.name) !== undefined && fromOf(w.name) !== w.activeStage);
+  if (moved.length > 1) {
+    return refuse({ type: 'waves-at-once', where: request.tree, waves: moved.map(w => w.name) });
+  }
+  const order = waveOrderRefusal(waves, stages, request.tree);
+  if (moved.length === 0) {
+    return order ?? { change: 'unchanged', skipped: [], recreate };
+  }
+  const wave = moved[0];
+  const fromStage = fromOf(wave.name)!;
+  const from = stages.indexOf(fromStage);
+  if (from < 0) {
+    return refuse({ type: 'change-stage-gone', tree: `${request.tree} wave ${JSON.stringify(wave.name)}`, stage: fromStage, stages });
+  }
+  const to = stages.indexOf(wave.activeStage);
+  if (to < from) {
+    return refuse({ type: 'change-backwards', tree: `${request.tree} wave ${JSON.stringify(wave.name)}`, from: fromStage, to: wave.activeStage });
+  }
+  const skipped = stages.slice(from + 1, to);
+  if (skipped.length > 0 && !request.allowSkip) {
+    return refuse({ type: 'change-skips', tree: `${request.tree} wave ${JSON.stringify(wave.name)}`, from: fromStage, to: wave.activeStage, skipped });
+  }
+  return order ?? { change: 'promote', skipped, recreate, wave: wave.name };
 }

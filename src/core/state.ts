@@ -39,12 +39,31 @@ export interface AbortRecord {
   readonly pods: string[];
 }
 
+/** A wave and the stage its root selects. */
+export interface WavePosition {
+  readonly name: string;
+  readonly activeStage: string;
+}
+
+/** A wave as plan.json has it. */
+export interface PlanWave extends WavePosition {
+  readonly nextWaveAfter: string;
+  /** Its root directory, relative to the rollout directory: `clusters/<name>`. */
+  readonly directory: string;
+}
+
 /** The state file. */
 export interface RolloutState {
   readonly schemaVersion: 1;
   readonly app: string;
   readonly directory: string;
+  /** The active stage; with waves, the stage of the first wave that has not reached the last stage. */
   readonly activeStage: string;
+  /**
+   * The stage each wave's root selects, in wave order (`rollout.waves`).
+   * @default - no waves: the one root selects `activeStage`
+   */
+  readonly waves?: WavePosition[];
   /** True when `rollout.activeStage` pins the stage in code; the CLI then refuses to move it. */
   readonly pinned: boolean;
   /**

@@ -1,6 +1,7 @@
 import { parseGates } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { kindOfPlan } from '../core/kinds/registry';
+import { checkPlanWaves } from '../core/waves';
 
 /**
  * `plan.json`: its text, and the check of a committed one. The document types are the kinds' own
@@ -36,5 +37,6 @@ export function parsePlanFile(file: string, text: string): CheckedPlan {
   const kind = kindOfPlan(raw, bad);
   const plan = kind.checkPlan(raw, bad, invalid);
   parseGates(plan, bad);
+  checkPlanWaves(plan, bad);
   return { kind, plan };
 }

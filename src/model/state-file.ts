@@ -51,6 +51,13 @@ function checkState(file: string, state: any): void {
   if (own(state, 'candidateColor') && state.candidateColor !== 'blue' && state.candidateColor !== 'green') {
     throw bad('candidateColor', state.candidateColor, '"blue" or "green"');
   }
+  if (own(state, 'waves')) {
+    const waves = state.waves;
+    if (!Array.isArray(waves) || waves.length === 0 || !waves.every(w => isObject(w) && typeof w.name === 'string' && typeof w.activeStage === 'string' && Object.keys(w).length === 2)) {
+      throw bad('waves', waves, 'a non-empty list of { name, activeStage }');
+    }
+    if (new Set(waves.map(w => w.name)).size !== waves.length) throw bad('waves', waves, 'a list of waves with distinct names');
+  }
   if (own(state, 'lastAbort') && state.lastAbort !== null) {
     const a = state.lastAbort;
     if (!isObject(a)) throw bad('lastAbort', a, 'null or an object');

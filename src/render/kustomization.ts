@@ -1,6 +1,6 @@
 import { toYaml } from './yaml';
 import { StagePatch } from '../core/stage-patch';
-import { KUSTOMIZATION_HEADER as HEADER, ROOT_COMMENT } from '../model/kustomization';
+import { KUSTOMIZATION_HEADER as HEADER, ROOT_COMMENT, waveRootComment } from '../model/kustomization';
 
 /** `base/kustomization.yaml`: the objects at the first stage. */
 export function baseKustomization(files: string[]): string {
@@ -61,8 +61,9 @@ let cached = { key: '', prefix: '' };
 
 /**
  * The root `kustomization.yaml`: it selects the active stage. Promoting is changing its one `resources`
- * line to the next stage's directory.
+ * line to the next stage's directory. A wave's root (`clusters/<wave>/kustomization.yaml`) names the
+ * stage as `../../stages/<NN>-<name>`.
  */
-export function rootKustomization(activeDirectory: string): string {
-  return ROOT_COMMENT + toYaml({ ...HEADER, resources: [activeDirectory] });
+export function rootKustomization(activeDirectory: string, wave?: string): string {
+  return (wave === undefined ? ROOT_COMMENT : waveRootComment(wave)) + toYaml({ ...HEADER, resources: [activeDirectory] });
 }

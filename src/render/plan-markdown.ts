@@ -1,6 +1,7 @@
 import { gatesMarkdown } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { mermaidFlowchart, nextStageLine, stageLabel } from '../core/plan-text';
+import { waveToPromote, wavesMarkdown } from '../core/waves';
 
 /**
  * `PLAN.md`, for a reviewer of a pull request: what the workload is and its revisions (the kind's
@@ -19,9 +20,13 @@ export function planMarkdown(kind: RolloutKind<any, any>, plan: PlanDocumentBase
   for (const note of plan.notes) {
     lines.push(`> ${note}`, '');
   }
-  lines.push(`**Active stage: \`${stageLabel(active)}\`** ${section.activeSummary}${plan.pinned ? ', pinned in code by `rollout.activeStage`' : ''}.`);
-  lines.push(nextStageLine(next), '');
+  // with waves: the stage of the wave to promote next (the last wave once all are complete), then every wave's
+  const wave = plan.waves === undefined ? undefined : (waveToPromote(plan.waves, plan.stages.map(s => s.name)) ?? plan.waves[plan.waves.length - 1]).name;
+  const of = wave === undefined ? '' : ` of wave \`${wave}\``;
+  lines.push(`**Active stage${of}: \`${stageLabel(active)}\`** ${section.activeSummary}${plan.pinned ? ', pinned in code by `rollout.activeStage`' : ''}.`);
+  lines.push(nextStageLine(next, wave), '');
   lines.push(...section.table, '');
+  lines.push(...wavesMarkdown(plan));
   lines.push(...gatesMarkdown(plan));
   lines.push(...mermaidFlowchart(section.flowchart, active.index, plan.stages.map(stageLabel)));
   return lines.join('\n');

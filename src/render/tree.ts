@@ -4,6 +4,7 @@ import { planMarkdown } from './plan-markdown';
 import { toYaml } from './yaml';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { show } from '../core/validation';
+import { waveRootFile } from '../core/waves';
 import { planJson } from '../model/plan-file';
 
 /** The file name of an object in `base/`: `<kind>-<name>.yaml`, lowercase. */
@@ -54,10 +55,47 @@ function writeBase(files: Map<string, string>, directory: string, objects: any[]
 
 /** The root kustomization, plan.json and PLAN.md: the files a promotion rewrites. */
 export function writePlanFiles(files: Map<string, string>, kind: RolloutKind<any, any>, plan: PlanDocumentBase): void {
-  const active = plan.stages.find(s => s.name === plan.activeStage)!;
-  files.set('kustomization.yaml', rootKustomization(active.directory));
+  for (const root of planRoots(plan)) {
+    files.set(root.file, root.content);
+  }
   files.set('plan.json', planJson(plan));
   files.set('PLAN.md', planMarkdown(kind, plan));
+}
+
+/** A root kustomization.yaml of a tree: the one root, or one per wave. */
+export interface PlanRoot {
+  /** Its path in the tree. */
+  readonly file: string;
+  /** The stage it selects. */
+  readonly stage: string;
+  /** The stage directories as the root names them (relative to the root). */
+  readonly directories: string[];
+  /** Its content as written. */
+  readonly content: string;
+  /**
+   * The wave whose root it is.
+   * @default - none: the rollout has no waves
+   */
+  readonly wave?: string;
+}
+
+/**
+ * The roots of a plan: `kustomization.yaml` selecting the active stage, or with waves one
+ * `clusters/<wave>/kustomization.yaml` per wave selecting that wave's stage (`../../stages/<NN>-<name>`).
+ */
+export function planRoots(plan: PlanDocumentBase): PlanRoot[] {
+  const directoryOf = (stage: string) => plan.stages.find(s => s.name === stage)!.directory;
+  if (plan.waves === undefined) {
+    const active = directoryOf(plan.activeStage);
+    return [{ file: 'kustomization.yaml', stage: plan.activeStage, directories: plan.stages.map(s => s.directory), content: rootKustomization(active) }];
+  }
+  return plan.waves.map(w => ({
+    file: waveRootFile(w.name),
+    stage: w.activeStage,
+    wave: w.name,
+    directories: plan.stages.map(s => `../../${s.directory}`),
+    content: rootKustomization(`../../${directoryOf(w.activeStage)}`, w.name),
+  }));
 }
 
 /** The SHA-256 of a tree: every path and content, in path order. */

@@ -1,5 +1,22 @@
 import { StageGate } from '../../core/analysis';
-import { checkRelativeDirectory, hasOwn, show } from '../../core/validation';
+import { MAX_WAVES } from '../../core/limits';
+import { checkKnownProps, checkRelativeDirectory, hasOwn, show } from '../../core/validation';
+import { WaveSpec } from '../../core/waves';
+
+/** One wave of a fleet: the clusters or environments that apply one root, in the order of `rollout.waves`. */
+export interface RolloutWave {
+  /**
+   * The wave's name, a DNS-1123 label (lowercase letters, digits and '-', at most 63): its root is
+   * `<rollout directory>/clusters/<name>/kustomization.yaml`, which the wave's Argo CD Application or
+   * Flux Kustomization applies.
+   */
+  readonly name: string;
+  /**
+   * The stage this wave reaches before the next wave may leave its first stage.
+   * @default - the last stage: the next wave starts once this one is complete
+   */
+  readonly nextWaveAfter?: string;
+}
 
 /** The rollout options every construct with a staged rollout shares. */
 export interface RolloutOptionsBase {
@@ -43,10 +60,21 @@ export interface RolloutOptionsBase {
    * @default - no gates: a stage may be left once it has converged
    */
   readonly gates?: { [stage: string]: StageGate };
+  /**
+   * Apply the rollout to several clusters or environments in order, such as staging, then prod-eu, then
+   * prod-us. Every wave gets its own root, `clusters/<wave>/kustomization.yaml`, selecting its own stage
+   * of the one plan (there is no root `kustomization.yaml` then); `cdk8s-staged promote --wave` moves one
+   * wave at a time, and a wave leaves the first stage only once the wave before it has reached its
+   * `nextWaveAfter` stage. A new template starts every wave at the first stage; an abort sends every wave
+   * to the last stage with the stable template. Point each wave's Argo CD Application or Flux
+   * Kustomization at its root (`ArgoCdApplicationSet` and `FluxKustomization` take the wave).
+   * @default - no waves: one root `kustomization.yaml` selects the active stage
+   */
+  readonly waves?: RolloutWave[];
 }
 
 /** The keys of `RolloutOptionsBase`, for the check of props given from JavaScript. */
-export const ROLLOUT_OPTIONS_BASE = ['activeStage', 'allowSupersede', 'allowRecreate', 'allowStageSkip', 'directory', 'gates'];
+export const ROLLOUT_OPTIONS_BASE = ['activeStage', 'allowSupersede', 'allowRecreate', 'allowStageSkip', 'directory', 'gates', 'waves'];
 
 /** The checked rollout options. */
 export interface ResolvedRolloutOptions {
@@ -57,6 +85,8 @@ export interface ResolvedRolloutOptions {
   /** The gates by stage, in stage order; undefined when none. */
   readonly gates?: { [stage: string]: StageGate };
   readonly allowStageSkip: boolean;
+  /** The waves, in order; undefined when none. */
+  readonly waves?: WaveSpec[];
 }
 
 /** Check the shared rollout options against the plan's stage names. */
@@ -67,14 +97,24 @@ export function resolveRolloutOptions(options: RolloutOptionsBase, stageNames: s
   }
   const directory = options.directory ?? app;
   checkRelativeDirectory('rollout.directory', directory);
-  return {
+  const resolved: ResolvedRolloutOptions = {
     directory,
     pinnedStage: pinned,
     allowSupersede: options.allowSupersede ?? false,
     allowRecreate: options.allowRecreate ?? false,
     allowStageSkip: options.allowStageSkip ?? false,
     gates: checkGates(options.gates, stageNames),
+    waves: checkWaves(options.waves, stageNames),
   };
+  if (resolved.waves === undefined) {
+    for (const [stage, gate] of Object.entries(resolved.gates ?? {})) {
+      const uses = gate.analyses.find(a => a.variables.includes('wave'));
+      if (uses !== undefined) {
+        throw new Error(`rollout.gates[${JSON.stringify(stage)}] analysis ${uses.name} uses {{wave}} but the rollout has no waves: set rollout.waves, or leave {{wave}} out of the query`);
+      }
+    }
+  }
+  return resolved;
 }
 
 /** Gates name stages the rollout leaves (not the last), each a StageGate. */
@@ -94,4 +134,30 @@ function checkGates(gates: { [stage: string]: StageGate } | undefined, stageName
   }
   const ordered = stageNames.filter(s => hasOwn(gates, s));
   return ordered.length === 0 ? undefined : Object.fromEntries(ordered.map(s => [s, gates[s]]));
+}
+
+/** Waves have distinct DNS-1123 label names, each `nextWaveAfter` a stage of the plan. */
+function checkWaves(waves: RolloutWave[] | undefined, stageNames: string[]): WaveSpec[] | undefined {
+  if (waves === undefined) return undefined;
+  if (!Array.isArray(waves) || waves.length === 0 || waves.length > MAX_WAVES) {
+    throw new Error(`rollout.waves (${show(waves)}) must list 1 to ${MAX_WAVES} waves such as [{ name: 'staging' }, { name: 'prod' }]`);
+  }
+  const last = stageNames[stageNames.length - 1];
+  return waves.map((w, i) => {
+    if (w === null || typeof w !== 'object' || Array.isArray(w)) {
+      throw new Error(`rollout.waves[${i}] (${show(w)}) must be an object such as { name: 'staging' }`);
+    }
+    checkKnownProps(`rollout.waves[${i}]`, w, ['name', 'nextWaveAfter']);
+    if (typeof w.name !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(w.name)) {
+      throw new Error(`rollout.waves[${i}].name (${show(w.name)}) must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63): it names the directory clusters/<name>`);
+    }
+    const first = waves.findIndex(o => o.name === w.name);
+    if (first !== i) {
+      throw new Error(`rollout.waves[${i}].name (${show(w.name)}) is also rollout.waves[${first}].name: each wave has its own root, clusters/<name>, and needs its own name`);
+    }
+    if (w.nextWaveAfter !== undefined && !stageNames.includes(w.nextWaveAfter)) {
+      throw new Error(`rollout.waves[${i}].nextWaveAfter (${show(w.nextWaveAfter)}) must be one of the plan's stages: ${stageNames.map(s => JSON.stringify(s)).join(', ')}`);
+    }
+    return { name: w.name, nextWaveAfter: w.nextWaveAfter ?? last };
+  });
 }

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { StageGate } from '../../core/analysis';
 import { KindId } from '../../core/kinds/kind';
+import { WaveSpec } from '../../core/waves';
 
 /**
  * What a construct with a staged rollout hands the App: the kind of its rollout, the kind's layout (what
@@ -30,6 +31,8 @@ export interface StagedSource {
   readonly gates?: { [stage: string]: StageGate };
   /** Accept a hand edit of the root that skips stages (`rollout.allowStageSkip`). */
   readonly allowStageSkip: boolean;
+  /** The waves, in order, when the rollout has any. */
+  readonly waves?: WaveSpec[];
 }
 
 /** Implemented by constructs that have a staged rollout. */

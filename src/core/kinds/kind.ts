@@ -1,7 +1,7 @@
 import { KindProse, PromotionDetail } from '../messages';
 import { PodSet, StagePods } from '../pods';
 import { StagePatch } from '../stage-patch';
-import { Color, ImmutableFields, RevisionSummary, RolloutState } from '../state';
+import { Color, ImmutableFields, PlanWave, RevisionSummary, RolloutState } from '../state';
 
 /**
  * The one interface every workload kind implements: apps/v1 StatefulSet, OpenKruise Advanced
@@ -125,6 +125,8 @@ export interface PlanDocumentBase {
   readonly stages: ReadonlyArray<{ readonly index: number; readonly name: string; readonly directory: string }>;
   /** The gates by stage (`core/gates.ts`), only when the rollout declares any. */
   readonly gates?: { readonly [stage: string]: unknown };
+  /** The waves and the stage each one's root selects (`core/waves.ts`), only when the rollout has waves. */
+  readonly waves?: ReadonlyArray<PlanWave>;
 }
 
 /** One stage as the CLI shows it. */

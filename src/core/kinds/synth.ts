@@ -2,6 +2,7 @@ import { RolloutKind } from './kind';
 import { orRefuse, synthNotes } from '../messages';
 import { NextState, RolloutState } from '../state';
 import { synthTransition } from '../state-machine';
+import { WaveSpec } from '../waves';
 
 /** What a synth of one rollout starts from: the construct's decisions and its rendered objects. */
 export interface SynthRequest<L extends { readonly app: string }> {
@@ -14,6 +15,8 @@ export interface SynthRequest<L extends { readonly app: string }> {
   readonly pinnedStage?: string;
   readonly allowSupersede: boolean;
   readonly allowRecreate: boolean;
+  /** The waves, in order, when the rollout has any. */
+  readonly waves?: ReadonlyArray<WaveSpec>;
 }
 
 /**
@@ -39,6 +42,7 @@ export function synthState<L extends { readonly app: string }>(kind: RolloutKind
     pinnedStage: request.pinnedStage,
     allowSupersede: request.allowSupersede,
     allowRecreate: request.allowRecreate,
+    waves: request.waves,
   }), layout.app, prose);
   return { ...done.state, notes: done.events.length > 0 ? synthNotes(done.events, prose) : previous!.notes };
 }
