@@ -2,7 +2,7 @@ import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { orRefuse, rootEditNote } from '../core/messages';
 import { RolloutState } from '../core/state';
 import { rootEditTransition, waveOrderRefusal } from '../core/state-machine';
-import { waveMoved } from '../core/waves';
+import { waveMoved } from '../core/wave-plan';
 import { KUSTOMIZATION_HEADER, parseActiveDirectory } from '../model/kustomization';
 import { parsePlanFile } from '../model/plan-file';
 import { rootKustomization } from '../render/kustomization';

@@ -209,7 +209,9 @@ function verifyTree(
 }
 
 function reviewed(t: CommittedTree): ReviewedRollout {
-  return { stages: t.plan.stages.map(s => s.name), activeStage: t.plan.activeStage, waves: t.plan.waves, pinned: t.plan.pinned, candidate: t.plan.candidate, stable: t.state.stable, immutable: t.state.immutable };
+  const plan = t.plan;
+  const { activeStage, waves, pinned, candidate } = plan;
+  return { stages: plan.stages.map(s => s.name), activeStage, waves, pinned, candidate, stable: t.state.stable, immutable: t.state.immutable };
 }
 
 /** The report as text for a reviewer. */

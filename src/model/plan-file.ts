@@ -1,7 +1,7 @@
 import { parseGates } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { kindOfPlan } from '../core/kinds/registry';
-import { checkPlanWaves } from '../core/waves';
+import { checkPlanWaves } from '../core/wave-plan';
 
 /**
  * `plan.json`: its text, and the check of a committed one. The document types are the kinds' own

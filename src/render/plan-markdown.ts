@@ -1,7 +1,8 @@
 import { gatesMarkdown } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { mermaidFlowchart, nextStageLine, stageLabel } from '../core/plan-text';
-import { waveToPromote, wavesMarkdown } from '../core/waves';
+import { wavesMarkdown } from '../core/wave-plan';
+import { waveToPromote } from '../core/waves';
 
 /**
  * `PLAN.md`, for a reviewer of a pull request: what the workload is and its revisions (the kind's
