@@ -7,6 +7,7 @@ import { NginxCanaryChart, NEW_IMAGE as NGINX_NEW, OLD_IMAGE as NGINX_OLD } from
 import { StagedHoldChart, NEW_IMAGE as MYAPP_NEW, OLD_IMAGE as MYAPP_OLD } from './staged-hold/chart';
 import { ZooKeeperChart } from './zookeeper/chart';
 import { AdoptHelmChart } from './adopt-helm/chart';
+import { FleetChart, NEW_IMAGE as FLEET_NEW, OLD_IMAGE as FLEET_OLD } from './fleet/chart';
 import { RolloutDirectory, StagedApp } from '../src';
 
 /**
@@ -23,8 +24,8 @@ export function replayHistory(root: string): void {
     build(app);
     app.synth();
   };
-  const promote = (dir: string, to?: string) =>
-    RolloutDirectory.open(path.join(outdir, dir)).promote({ to, force: true, codeCheck: false });
+  const promote = (dir: string, to?: string, wave?: string) =>
+    RolloutDirectory.open(path.join(outdir, dir)).promote({ to, force: true, codeCheck: false, wave });
 
   // seed 002: nginx 1.25.4 released to every pod, then 1.26.1 staged at hold and promoted to the canary
   synth(app => new NginxCanaryChart(app, 'nginx-canary', NGINX_OLD));
@@ -57,6 +58,14 @@ export function replayHistory(root: string): void {
   // the ZooKeeper tutorial and the adopted helm rendering: first synths, at hold
   synth(app => new ZooKeeperChart(app, 'zookeeper'));
   synth(app => new AdoptHelmChart(app, 'adopt-helm'));
+
+  // the fleet: 1.26.1 complete in every wave, one wave after the other; then 1.27.0 through staging
+  // and to the canary of prod-eu
+  synth(app => new FleetChart(app, 'fleet', FLEET_OLD));
+  for (const wave of ['staging', 'prod-eu', 'prod-us']) promote('shop', 'complete', wave);
+  synth(app => new FleetChart(app, 'fleet', FLEET_NEW));
+  promote('shop', 'complete', 'staging');
+  promote('shop', 'canary', 'prod-eu');
 }
 
 if (require.main === module) {

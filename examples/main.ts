@@ -1,6 +1,7 @@
 // The app that `cdk8s synth` runs (see cdk8s.yaml): every example, into dist/, with the rollout state of
 // each in rollout-state/.
 import { AdoptHelmChart } from './adopt-helm/chart';
+import { FleetChart } from './fleet/chart';
 import { GitOpsChart } from './gitops/chart';
 import { KruiseIdleFirstChart } from './kruise-idle-first/chart';
 import { KubiaChart } from './kubia/chart';
@@ -21,6 +22,7 @@ export function buildExamples(props: StagedAppProps = {}): StagedApp {
   const kubiaBlueGreen = new KubiaBlueGreenChart(app, 'kubia-blue-green');
   new ZooKeeperChart(app, 'zookeeper');
   new AdoptHelmChart(app, 'adopt-helm');
+  new FleetChart(app, 'fleet');
   new GitOpsChart(app, 'gitops', { web: web.app, nginx: nginx.app, myapp: myapp.app, kubia: kubia.app, kubiaBlueGreen: kubiaBlueGreen.app });
   return app;
 }

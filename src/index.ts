@@ -11,7 +11,7 @@ export { PodManagementPolicy, PvcRetention, Protocol, ImagePullPolicy, DnsPolicy
 export { PercentOrAbsolute } from './constructs/shared/percent-or-absolute';
 export { ContainerPortOptions, VolumeMount, ContainerResources, ContainerProps, RESTRICTED_SECURITY_CONTEXT, ROOT_SECURITY_CONTEXT } from './constructs/shared/container';
 export { WorkloadPodProps } from './constructs/shared/pod';
-export { RolloutOptionsBase } from './constructs/shared/rollout-options';
+export { RolloutOptionsBase, RolloutWave } from './constructs/shared/rollout-options';
 export { IStagedWorkload, WorkloadReference } from './constructs/shared/staged-workload';
 export { StatefulSetRollingUpdateOptions, StatefulSetUpdateStrategy } from './constructs/stateful/update-strategy';
 export { KruisePodUpdatePolicy, WeightPriorityTerm, UpdatePriority, PodLabelsPreview, KruiseOptions, StatefulSetBackend } from './constructs/stateful/backend';
@@ -23,7 +23,7 @@ export { DeploymentServicePort, DeploymentServiceOptions, CanaryRolloutOptions, 
 
 // the App, and the committed rollout directories (the operations of the cdk8s-staged command)
 export { StagedAppProps, StagedApp } from './app/staged-app';
-export { RolloutStatus, PromoteOptions, ChangeResult, GateResult, OpenOptions, RootEdit, RolloutDirectory } from './app/rollout-directory';
+export { RolloutStatus, PromoteOptions, ChangeResult, GateResult, OpenOptions, RootEdit, RolloutDirectory, WaveOptions, WaveStatus } from './app/rollout-directory';
 export { VerifyOptions, VerifyCheck, TreeVerdict, VerifyReport, verifyChange, verifySummary } from './app/verify';
 
 // GitOps agents
