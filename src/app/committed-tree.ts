@@ -60,7 +60,7 @@ export function readRoot(files: { [file: string]: string }, state: RolloutState,
     ].filter(s => s !== '').join('; ');
     return {
       status: 'tampered',
-      reason: `the tree in ${where} is not the one last written (its digest, with the stage line of ${roots.length === 1 ? 'the root kustomization.yaml' : 'every root'} put back, is ${digest}, not ${state.treeDigest} in ${stateFile})${what ? `: ${what}` : ''}: files were edited, added or removed by hand, and only the stage line of ${rootNames} may be; restore them from git or run cdk8s synth`,
+      reason: `the tree in ${where} is not the one last written (its digest, with ${roots.length === 1 ? 'the root kustomization.yaml\'s stage line' : 'the stage line of every root'} put back, is ${digest}, not ${state.treeDigest} in ${stateFile})${what ? `: ${what}` : ''}: files were edited, added or removed by hand, and only the stage line of ${rootNames} may be; restore them from git or run cdk8s synth`,
     };
   }
   const changes: RootChange[] = [];

@@ -14,7 +14,7 @@ describe('the committed dist/ and rollout-state/', () => {
     const outdir = path.join(tempDir(), 'dist');
     buildExamples({ outdir, stateDirectory: committedState, readOnlyState: true, committedOutdir: committed }).synth();
     const fresh = readTree(outdir);
-    expect(Object.keys(fresh).length).toBe(87);
+    expect(Object.keys(fresh).length).toBe(99);
     expect(readTree(committed)).toEqual(fresh);
   });
 
@@ -23,7 +23,7 @@ describe('the committed dist/ and rollout-state/', () => {
     fs.cpSync(committedState, path.join(root, 'rollout-state'), { recursive: true });
     buildExamples({ outdir: path.join(root, 'dist'), stateDirectory: path.join(root, 'rollout-state') }).synth();
     expect(readTree(path.join(root, 'rollout-state'))).toEqual(readTree(committedState));
-    expect(Object.keys(readTree(committedState))).toEqual(['kubia-bg.json', 'kubia.json', 'myapp.json', 'nginx-statefulset.json', 'pg-keyvalue.json', 'sample.json', 'web.json', 'zk.json']);
+    expect(Object.keys(readTree(committedState))).toEqual(['kubia-bg.json', 'kubia.json', 'myapp.json', 'nginx-statefulset.json', 'pg-keyvalue.json', 'sample.json', 'shop.json', 'web.json', 'zk.json']);
   });
 
   test('replaying the examples\' history gives the committed trees and states', () => {
