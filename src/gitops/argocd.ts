@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkDuration, checkNonEmpty, checkRepoPath } from './common';
+import { IStagedWorkload } from '../constructs/shared/staged-workload';
 import { checkDnsLabel, checkInteger, checkLabelKey, checkLabels, show } from '../core/validation';
 import * as app from '../imports/argocd-application-argoproj.io';
 import * as appset from '../imports/argocd-applicationset-argoproj.io';
@@ -68,6 +69,21 @@ export interface ArgoCdSyncOptions {
    * @default - none
    */
   readonly ignoreDifferences?: ArgoCdIgnoreDifference[];
+  /**
+   * Apps whose `spec.replicas` a HorizontalPodAutoscaler owns (`replicasManagedByHpa: true` on a
+   * StatefulApp, AdoptedStatefulSet or DeploymentApp): for each of their workloads an `ignoreDifferences`
+   * entry `{ group, kind, name, namespace, jsonPointers: ['/spec/replicas'] }` is added after
+   * `ignoreDifferences`, and `RespectIgnoreDifferences=true` to `syncOptions`.
+   *
+   * Both are needed (argo-cd docs/user-guide/sync-options.md, "Respect ignore differences configs"):
+   * `ignoreDifferences` alone only hides the field from the diff, and the sync still applies the manifest
+   * as-is, by a three-way merge with the `last-applied-configuration` annotation; a workload whose
+   * annotation still holds `replicas` (from a synth before the HPA) would have them removed, and the API
+   * server would default them to 1. With `RespectIgnoreDifferences=true` Argo CD copies the live value of
+   * the ignored field into what it applies (once the object exists).
+   * @default - none
+   */
+  readonly ignoreReplicasOf?: IStagedWorkload[];
   /**
    * The sync wave of the Application itself (`argocd.argoproj.io/sync-wave`), for app-of-apps ordering.
    * @default - none (wave 0)
@@ -175,14 +191,43 @@ function retryOf(r: ArgoCdRetry | undefined): app.ApplicationSpecSyncPolicyRetry
 }
 
 function ignoreDifferencesOf(o: ArgoCdSyncOptions): app.ApplicationSpecIgnoreDifferences[] | undefined {
-  if (o.ignoreDifferences === undefined) return undefined;
-  return o.ignoreDifferences.map((d, i) => {
+  const given = (o.ignoreDifferences ?? []).map((d, i) => {
     checkNonEmpty(`ignoreDifferences[${i}].kind`, d.kind);
     if (d.jsonPointers.length === 0 || d.jsonPointers.some(p => !p.startsWith('/'))) {
       throw new Error(`ignoreDifferences[${i}].jsonPointers (${show(d.jsonPointers)}) must list JSON pointers, each starting with '/', such as "/spec/replicas"`);
     }
     return { group: d.group, kind: d.kind, name: d.name, jsonPointers: d.jsonPointers };
   });
+  const replicas = replicasEntries(o.ignoreReplicasOf);
+  if (o.ignoreDifferences === undefined && replicas.length === 0) return undefined;
+  return [...given, ...replicas];
+}
+
+/** The `ignoreDifferences` entries of `ignoreReplicasOf`: `/spec/replicas` of each workload. */
+function replicasEntries(workloads: IStagedWorkload[] | undefined): app.ApplicationSpecIgnoreDifferences[] {
+  if (workloads === undefined) return [];
+  if (workloads.length === 0) throw new Error('ignoreReplicasOf ([]) must list at least one app, or be left out');
+  return workloads.flatMap((w, i) => {
+    const refs = w?.workloads;
+    if (!Array.isArray(refs)) throw new Error(`ignoreReplicasOf[${i}] (${show(w)}) must be a StatefulApp, an AdoptedStatefulSet or a DeploymentApp`);
+    return refs.map(r => {
+      if (r.replicasManagedByHpa !== true) {
+        throw new Error(`ignoreReplicasOf[${i}] (${r.kind} ${JSON.stringify(r.name)}) must have replicasManagedByHpa: true: the library writes its spec.replicas (a rollout's stages may change them), and ignoring them would leave that change unapplied`);
+      }
+      const slash = r.apiVersion.indexOf('/');
+      return { group: slash < 0 ? '' : r.apiVersion.slice(0, slash), kind: r.kind, name: r.name, namespace: r.namespace, jsonPointers: ['/spec/replicas'] };
+    });
+  });
+}
+
+/** `syncOptions`, with `RespectIgnoreDifferences=true` when `ignoreReplicasOf` needs it. */
+function syncOptionsOf(o: ArgoCdSyncOptions): string[] | undefined {
+  const respect = 'RespectIgnoreDifferences=true';
+  if (o.ignoreReplicasOf === undefined || (o.syncOptions ?? []).includes(respect)) return o.syncOptions;
+  if ((o.syncOptions ?? []).some(x => /^RespectIgnoreDifferences=/.test(x))) {
+    throw new Error(`syncOptions (${show(o.syncOptions)}) must not turn RespectIgnoreDifferences off with ignoreReplicasOf: the sync would apply the manifest without the ignored replicas and remove them`);
+  }
+  return [...(o.syncOptions ?? []), respect];
 }
 
 /** Props of `ArgoCdApplication`. */
@@ -218,12 +263,13 @@ function syncPolicy(o: ArgoCdSyncOptions): app.ApplicationSpecSyncPolicy | undef
     throw new Error(`prune (${show(o.prune)}) and selfHeal (${show(o.selfHeal)}) need automated sync: set automated to true or leave them out`);
   }
   const retry = retryOf(o.retry);
-  if (!automated && o.syncOptions === undefined && retry === undefined) {
+  const syncOptions = syncOptionsOf(o);
+  if (!automated && syncOptions === undefined && retry === undefined) {
     return undefined;
   }
   return {
     automated: automated ? { prune: o.prune ?? true, selfHeal: o.selfHeal ?? true } : undefined,
-    syncOptions: o.syncOptions,
+    syncOptions,
     retry,
   };
 }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
 import {
-  AdoptedStatefulSet, DeploymentApp, DeploymentRolloutStrategy, RolloutPlan, StageSize,
+  AdoptedStatefulSet, ArgoCdApplication, ArgoCdApplicationSet, DeploymentApp, DeploymentRolloutStrategy, RolloutPlan, StageSize,
   StatefulApp, StatefulSetBackend,
 } from '../../src';
 import { RolloutDirectory } from '../../src/app/rollout-directory';
@@ -14,6 +14,7 @@ import { stagedApp } from '../support/synth';
 const containers = [{ name: 'web', image: 'nginx:1.27' }];
 const served = [{ name: 'api', image: 'nginx:1.27', ports: [{ name: 'http', containerPort: 8080 }] }];
 const plan = RolloutPlan.canary({ canary: StageSize.pods(1), steps: [StageSize.percent(60)] });
+const repoUrl = 'https://git.example.com/platform/deploy.git';
 
 function yamlOf(file: string): any {
   return parse(fs.readFileSync(file, 'utf-8'));
@@ -156,6 +157,58 @@ describe('replicasManagedByHpa on an AdoptedStatefulSet and a DeploymentApp', ()
   ])('a DeploymentApp with a %s rollout is refused: its stages write replicas', (_name, strategy) => {
     expect(() => new DeploymentApp(Testing.chart(), 'api', { containers: served, replicasManagedByHpa: true, rollout: { strategy } }))
       .toThrow('replicasManagedByHpa (true) cannot be set with a rollout: a canary or blue/green rollout scales its Deployments at every stage (each stage writes spec.replicas of both), which an HPA would fight; let an HPA own the replicas of a DeploymentApp without a rollout, or leave replicasManagedByHpa out');
+  });
+});
+
+describe('ignoreReplicasOf on the Argo CD objects', () => {
+  test('an Application: one entry per workload after the given ones, and RespectIgnoreDifferences=true', () => {
+    const c = new Chart(Testing.app(), 'apps', { namespace: 'shop' });
+    const web = new StatefulApp(c, 'web', { containers, replicasManagedByHpa: true, backend: StatefulSetBackend.kruise({}) });
+    const api = new DeploymentApp(c, 'api', { containers: served, replicasManagedByHpa: true });
+    new ArgoCdApplication(c, 'argo', {
+      name: 'shop',
+      repoUrl,
+      path: 'dist/shop',
+      syncOptions: ['ServerSideApply=true'],
+      ignoreDifferences: [{ kind: 'ConfigMap', jsonPointers: ['/data'] }],
+      ignoreReplicasOf: [web, api],
+    });
+    const obj = Testing.synth(c).find(o => o.kind === 'Application')!;
+    expect(obj.spec.ignoreDifferences).toEqual([
+      { kind: 'ConfigMap', jsonPointers: ['/data'] },
+      { group: 'apps.kruise.io', kind: 'StatefulSet', name: 'web', namespace: 'shop', jsonPointers: ['/spec/replicas'] },
+      { group: 'apps', kind: 'Deployment', name: 'api', namespace: 'shop', jsonPointers: ['/spec/replicas'] },
+    ]);
+    expect(obj.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true', 'RespectIgnoreDifferences=true'] });
+    expect(crdProblems(obj)).toEqual([]);
+  });
+
+  test('an ApplicationSet: the entry and the sync option in the template; manual sync keeps them', () => {
+    const c = Testing.chart();
+    const web = new StatefulApp(c, 'web', { containers, replicasManagedByHpa: true });
+    new ArgoCdApplicationSet(c, 'fleet', { repoUrl, path: 'dist/web', clusters: [{ name: 'eu', server: 'https://eu' }], automated: false, ignoreReplicasOf: [web] });
+    const obj = Testing.synth(c).find(o => o.kind === 'ApplicationSet')!;
+    expect(obj.spec.template.spec.ignoreDifferences).toEqual([{ group: 'apps', kind: 'StatefulSet', name: 'web', jsonPointers: ['/spec/replicas'] }]);
+    expect(obj.spec.template.spec.syncPolicy).toEqual({ syncOptions: ['RespectIgnoreDifferences=true'] });
+    expect(crdProblems(obj)).toEqual([]);
+  });
+
+  test('RespectIgnoreDifferences=true given already is not repeated', () => {
+    const c = Testing.chart();
+    const web = new StatefulApp(c, 'web', { containers, replicasManagedByHpa: true });
+    new ArgoCdApplication(c, 'argo', { repoUrl, path: 'dist/web', syncOptions: ['RespectIgnoreDifferences=true'], ignoreReplicasOf: [web] });
+    expect(Testing.synth(c).find(o => o.kind === 'Application')!.spec.syncPolicy.syncOptions).toEqual(['RespectIgnoreDifferences=true']);
+  });
+
+  test.each([
+    ['a workload whose replicas the library writes', (c: Chart) => ({ ignoreReplicasOf: [new StatefulApp(c, 'web', { containers, rollout: { plan } })] }),
+      'ignoreReplicasOf[0] (StatefulSet "web") must have replicasManagedByHpa: true: the library writes its spec.replicas (a rollout\'s stages may change them), and ignoring them would leave that change unapplied'],
+    ['an empty list', () => ({ ignoreReplicasOf: [] }), 'ignoreReplicasOf ([]) must list at least one app, or be left out'],
+    ['RespectIgnoreDifferences turned off', (c: Chart) => ({ syncOptions: ['RespectIgnoreDifferences=false'], ignoreReplicasOf: [new StatefulApp(c, 'web', { containers, replicasManagedByHpa: true })] }),
+      'syncOptions (["RespectIgnoreDifferences=false"]) must not turn RespectIgnoreDifferences off with ignoreReplicasOf: the sync would apply the manifest without the ignored replicas and remove them'],
+  ])('refuses %s', (_name, options, message) => {
+    const c = Testing.chart();
+    expect(() => new ArgoCdApplication(c, 'argo', { repoUrl, path: 'dist/web', ...options(c) })).toThrow(message);
   });
 });
 
