@@ -42,7 +42,7 @@ describe('replicasManagedByHpa on a StatefulApp', () => {
     const planJson = JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf-8'));
     expect(planJson.replicas).toBe(5);
     expect(planJson.replicasManagedByHpa).toBe(true);
-    expect(fs.readFileSync(path.join(dir, 'PLAN.md'), 'utf-8')).toContain('- replicas: owned by a HorizontalPodAutoscaler (the StatefulSet is written without `spec.replicas`); the table counts 5, pods it adds above the partition start on the new revision, and the gate judges the live replica count');
+    expect(fs.readFileSync(path.join(dir, 'PLAN.md'), 'utf-8')).toContain('- replicas: owned by a HorizontalPodAutoscaler (the StatefulSet is written without `spec.replicas`); the table counts 5; at more replicas every stage but hold runs `replicas - partition` pods on the new revision, more than the table shows, and the gate judges the live count');
   });
 
   test('without the prop, spec.replicas is written and plan.json has no replicasManagedByHpa', () => {

@@ -280,7 +280,7 @@ function statefulSetSection(plan: StatefulSetPlanDocument): PlanSection {
       `- old = stable revision: ${revisionText(plan.stable)}`,
       `- new = candidate revision: ${revisionText(plan.candidate)}`,
       ...(plan.replicasManagedByHpa ? [
-        `- replicas: owned by a HorizontalPodAutoscaler (the StatefulSet is written without \`spec.replicas\`); the table counts ${plan.replicas}, pods it adds above the partition start on the new revision, and the gate judges the live replica count`,
+        `- replicas: owned by a HorizontalPodAutoscaler (the StatefulSet is written without \`spec.replicas\`); the table counts ${plan.replicas}; at more replicas every stage but hold runs \`replicas - partition\` pods on the new revision, more than the table shows, and the gate judges the live count`,
       ] : []),
     ],
     explanation: plan.previewNotes.length === 0 ? ['A pod runs the new revision when its ordinal >= ordinals.start + partition.'] : plan.previewNotes,
