@@ -7,6 +7,7 @@ import { NginxCanaryChart, NEW_IMAGE as NGINX_NEW, OLD_IMAGE as NGINX_OLD } from
 import { StagedHoldChart, NEW_IMAGE as MYAPP_NEW, OLD_IMAGE as MYAPP_OLD } from './staged-hold/chart';
 import { ZooKeeperChart } from './zookeeper/chart';
 import { AdoptHelmChart } from './adopt-helm/chart';
+import { WebHpaChart } from './web-hpa/chart';
 import { RolloutDirectory, StagedApp } from '../src';
 
 /**
@@ -57,6 +58,9 @@ export function replayHistory(root: string): void {
   // the ZooKeeper tutorial and the adopted helm rendering: first synths, at hold
   synth(app => new ZooKeeperChart(app, 'zookeeper'));
   synth(app => new AdoptHelmChart(app, 'adopt-helm'));
+
+  // a StatefulSet whose replicas an HPA owns: first synth, at hold
+  synth(app => new WebHpaChart(app, 'web-hpa'));
 }
 
 if (require.main === module) {
