@@ -14,7 +14,11 @@ describe('an HPA-owned StatefulSet through the real kustomize', () => {
     ['apps.kruise.io/v1beta1', StatefulSetBackend.kruise({}), [2147483647, 3, 1, 0]],
   ])('%s: every stage builds without spec.replicas, at its planned partition', (apiVersion, backend, partitions) => {
     const { app, outdir } = stagedApp({
-      name: 'web', replicas: 4, containers, replicasManagedByHpa: true, backend,
+      name: 'web',
+      replicas: 4,
+      containers,
+      replicasManagedByHpa: true,
+      backend,
       rollout: { plan: RolloutPlan.canary({ canary: StageSize.pods(1), steps: [StageSize.percent(75)] }) },
     });
     app.synth();
