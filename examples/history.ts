@@ -8,6 +8,7 @@ import { StagedHoldChart, NEW_IMAGE as MYAPP_NEW, OLD_IMAGE as MYAPP_OLD } from 
 import { ZooKeeperChart } from './zookeeper/chart';
 import { AdoptHelmChart } from './adopt-helm/chart';
 import { FleetChart, NEW_IMAGE as FLEET_NEW, OLD_IMAGE as FLEET_OLD } from './fleet/chart';
+import { WebHpaChart } from './web-hpa/chart';
 import { RolloutDirectory, StagedApp } from '../src';
 
 /**
@@ -58,6 +59,9 @@ export function replayHistory(root: string): void {
   // the ZooKeeper tutorial and the adopted helm rendering: first synths, at hold
   synth(app => new ZooKeeperChart(app, 'zookeeper'));
   synth(app => new AdoptHelmChart(app, 'adopt-helm'));
+
+  // a StatefulSet whose replicas an HPA owns: first synth, at hold
+  synth(app => new WebHpaChart(app, 'web-hpa'));
 
   // the fleet: 1.26.1 complete in every wave, one wave after the other; then 1.27.0 through staging
   // and to the canary of prod-eu

@@ -9,6 +9,7 @@ import { KubiaBlueGreenChart } from './kubia-blue-green/chart';
 import { NginxCanaryChart } from './nginx-canary/chart';
 import { StagedHoldChart } from './staged-hold/chart';
 import { WebChart } from './web/chart';
+import { WebHpaChart } from './web-hpa/chart';
 import { ZooKeeperChart } from './zookeeper/chart';
 import { StagedApp, StagedAppProps } from '../src';
 
@@ -23,7 +24,8 @@ export function buildExamples(props: StagedAppProps = {}): StagedApp {
   new ZooKeeperChart(app, 'zookeeper');
   new AdoptHelmChart(app, 'adopt-helm');
   new FleetChart(app, 'fleet');
-  new GitOpsChart(app, 'gitops', { web: web.app, nginx: nginx.app, myapp: myapp.app, kubia: kubia.app, kubiaBlueGreen: kubiaBlueGreen.app });
+  const webHpa = new WebHpaChart(app, 'web-hpa');
+  new GitOpsChart(app, 'gitops', { web: web.app, nginx: nginx.app, myapp: myapp.app, kubia: kubia.app, kubiaBlueGreen: kubiaBlueGreen.app, webHpa: webHpa.app });
   return app;
 }
 

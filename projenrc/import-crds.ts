@@ -55,7 +55,11 @@ export const CRD_IMPORTS: CrdImport[] = [
     keep: [
       'spec.generators.list.elements',
       'spec.generators.clusters.selector.matchLabels',
+      'spec.generators.clusters.selector.matchExpressions',
+      'spec.strategy.type',
+      'spec.strategy.rollingSync.steps',
       'spec.template.metadata.name',
+      'spec.template.metadata.labels',
       'spec.template.metadata.finalizers',
       'spec.template.metadata.annotations',
       'spec.goTemplate',
@@ -72,6 +76,7 @@ export const CRD_IMPORTS: CrdImport[] = [
     keep: [
       'spec.sourceRef', 'spec.path', 'spec.interval', 'spec.retryInterval', 'spec.prune', 'spec.wait',
       'spec.timeout', 'spec.targetNamespace', 'spec.force', 'spec.healthChecks', 'spec.dependsOn', 'spec.serviceAccountName',
+      'spec.kubeConfig.secretRef',
     ],
   },
   // what src/constructs/stateful/kruise-statefulset.ts sets; the pod and claim templates whole (their

@@ -27,7 +27,7 @@ export { RolloutStatus, PromoteOptions, ChangeResult, GateResult, OpenOptions, R
 export { VerifyOptions, VerifyCheck, TreeVerdict, VerifyReport, verifyChange, verifySummary } from './app/verify';
 
 // GitOps agents
-export { ArgoCdSyncOptions, ArgoCdApplicationProps, ArgoCdApplication, ArgoCdCluster, ArgoCdApplicationSetProps, ArgoCdApplicationSet, ArgoCdRetry, ArgoCdIgnoreDifference, ArgoCdNotification } from './gitops/argocd';
+export { ArgoCdSyncOptions, ArgoCdApplicationProps, ArgoCdApplication, ArgoCdCluster, ArgoCdWaves, ArgoCdApplicationSetProps, ArgoCdApplicationSet, ArgoCdRetry, ArgoCdIgnoreDifference, ArgoCdNotification } from './gitops/argocd';
 export { FluxSourceKind, FluxHealthCheck, FluxKustomizationProps, FluxKustomization, FluxDependency, FluxGitRepositoryProps, FluxGitRepository } from './gitops/flux';
 
 // analysis gates: metric queries with thresholds and bake times, per stage

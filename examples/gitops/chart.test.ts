@@ -6,6 +6,7 @@ import { KubiaBlueGreenChart } from '../kubia-blue-green/chart';
 import { NginxCanaryChart } from '../nginx-canary/chart';
 import { StagedHoldChart } from '../staged-hold/chart';
 import { WebChart } from '../web/chart';
+import { WebHpaChart } from '../web-hpa/chart';
 
 describe('examples/gitops', () => {
   const app = Testing.app();
@@ -15,11 +16,12 @@ describe('examples/gitops', () => {
     myapp: new StagedHoldChart(app, 'staged-hold').app,
     kubia: new KubiaChart(app, 'kubia').app,
     kubiaBlueGreen: new KubiaBlueGreenChart(app, 'kubia-blue-green').app,
+    webHpa: new WebHpaChart(app, 'web-hpa').app,
   });
   const objects = Testing.synth(chart);
 
   test('Applications, an ApplicationSet and Kustomizations, valid against their CRDs', () => {
-    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Application/web', 'ApplicationSet/nginx-statefulset', 'Kustomization/myapp', 'Kustomization/kubia', 'Application/kubia-bg']);
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Application/web', 'ApplicationSet/nginx-statefulset', 'Kustomization/myapp', 'Kustomization/kubia', 'Application/kubia-bg', 'Application/web-hpa']);
     for (const o of objects) expect(crdProblems(o)).toEqual([]);
   });
 
@@ -37,5 +39,11 @@ describe('examples/gitops', () => {
     ]);
     expect(objects[4].spec.source).toEqual({ repoURL: REPO_URL, targetRevision: 'HEAD', path: 'dist/kubia-bg' });
     expect(objects[4].spec.destination.namespace).toBe('kubia-bg');
+  });
+
+  test('the HPA-owned StatefulSet: its replicas ignored, and the ignore respected at sync', () => {
+    expect(objects[5].spec.source.path).toBe('dist/web-hpa');
+    expect(objects[5].spec.ignoreDifferences).toEqual([{ group: 'apps', kind: 'StatefulSet', name: 'web-hpa', jsonPointers: ['/spec/replicas'] }]);
+    expect(objects[5].spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true', 'RespectIgnoreDifferences=true'] });
   });
 });

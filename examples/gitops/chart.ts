@@ -13,14 +13,16 @@ export interface GitOpsApps {
   readonly myapp: StatefulApp;
   readonly kubia: DeploymentApp;
   readonly kubiaBlueGreen: DeploymentApp;
+  readonly webHpa: StatefulApp;
 }
 
 /**
  * How the rollout directories reach clusters: an Argo CD Application for `dist/web`, an ApplicationSet
  * that sends `dist/nginx-statefulset` to two clusters, a Flux Kustomization for `dist/myapp` that
- * waits for the StatefulSet, one for `dist/kubia` that waits for both Deployments of the canary, and an
- * Application for the blue/green `dist/kubia-bg`. Written to `dist/gitops.k8s.yaml`; apply it once (or
- * from an app of apps).
+ * waits for the StatefulSet, one for `dist/kubia` that waits for both Deployments of the canary, an
+ * Application for the blue/green `dist/kubia-bg`, and one for `dist/web-hpa` that leaves the HPA's
+ * replicas alone (`ignoreReplicasOf`). Written to `dist/gitops.k8s.yaml`; apply it once (or from an app
+ * of apps).
  */
 export class GitOpsChart extends Chart {
   public constructor(scope: Construct, id: string, apps: GitOpsApps) {
@@ -57,6 +59,13 @@ export class GitOpsChart extends Chart {
       path: `dist/${apps.kubiaBlueGreen.rolloutDirectory}`,
       destinationNamespace: 'kubia-bg',
       syncOptions: ['CreateNamespace=true'],
+    });
+    new ArgoCdApplication(this, 'web-hpa', {
+      repoUrl: REPO_URL,
+      path: `dist/${apps.webHpa.rolloutDirectory}`,
+      destinationNamespace: 'web-hpa',
+      syncOptions: ['CreateNamespace=true'],
+      ignoreReplicasOf: [apps.webHpa],
     });
   }
 }

@@ -57,6 +57,25 @@ export interface FluxKustomizationProps {
   /** The rollout directory in the source, such as `./dist/web`. */
   readonly path: string;
   /**
+   * The wave of a rollout with `rollout.waves` this Kustomization applies: the path becomes that wave's
+   * root, `<path>/clusters/<wave>` (a rollout with waves has no root at `path`).
+   * @default - no waves: the root at `path`
+   */
+  readonly wave?: string;
+  /**
+   * The Secret (in the Kustomization's namespace) holding the kubeconfig of a remote cluster
+   * (`spec.kubeConfig.secretRef`): the Kustomization then applies to that cluster, so one management
+   * cluster can run one Kustomization per cluster of a fleet. With `serviceAccountName`, Flux impersonates
+   * that account on the remote cluster.
+   * @default - the cluster the kustomize-controller runs in
+   */
+  readonly kubeConfigSecretName?: string;
+  /**
+   * The key of `kubeConfigSecretName` that holds the kubeconfig.
+   * @default - Flux's default: `value`, else `value.yaml`
+   */
+  readonly kubeConfigSecretKey?: string;
+  /**
    * How often Flux reconciles.
    * @default '5m'
    */
@@ -119,7 +138,12 @@ export interface FluxKustomizationProps {
   readonly healthChecks?: FluxHealthCheck[];
   /**
    * Kustomizations that must be ready before this one is applied (`dependsOn`), such as the one that
-   * installs the Kruise CRDs.
+   * installs the Kruise CRDs. Flux looks them up in the cluster its kustomize-controller runs in, and
+   * waits until each is Ready and, when it reads the same source, has applied the source's current
+   * revision. So on one management cluster (the Kustomizations applying to their clusters by
+   * `kubeConfigSecretName`), the Kustomization of wave `prod-eu` depending on the one of `staging`
+   * applies a commit only after staging applied it and passed its health checks; with a Flux in each
+   * cluster the other cluster's Kustomization is not there to depend on.
    * @default - none
    */
   readonly dependsOn?: FluxDependency[];
@@ -176,6 +200,12 @@ export class FluxKustomization extends Construct {
     const timeout = props.timeout ?? '10m';
     checkDuration('timeout', timeout);
     if (props.targetNamespace !== undefined) checkDnsLabel('targetNamespace', props.targetNamespace);
+    if (props.wave !== undefined) checkDnsLabel('wave', props.wave);
+    if (props.kubeConfigSecretName !== undefined) checkDnsSubdomain('kubeConfigSecretName', props.kubeConfigSecretName);
+    if (props.kubeConfigSecretKey !== undefined) {
+      if (props.kubeConfigSecretName === undefined) throw new Error(`kubeConfigSecretKey (${show(props.kubeConfigSecretKey)}) needs kubeConfigSecretName: name the Secret that holds the kubeconfig`);
+      if (!/^[-._a-zA-Z0-9]+$/.test(props.kubeConfigSecretKey)) throw new Error(`kubeConfigSecretKey (${show(props.kubeConfigSecretKey)}) must be a Secret key: letters, digits, '-', '_' and '.'`);
+    }
     const sourceKind = props.sourceKind ?? FluxSourceKind.GIT_REPOSITORY;
     if (!Object.values(FluxSourceKind).includes(sourceKind)) {
       throw new Error(`sourceKind (${show(sourceKind)}) must be one of ${Object.values(FluxSourceKind).map(k => JSON.stringify(k)).join(', ')}`);
@@ -201,7 +231,8 @@ export class FluxKustomization extends Construct {
       checks.push({ apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace ?? props.targetNamespace });
     });
 
-    const path = props.path.startsWith('./') ? props.path : `./${props.path}`;
+    const root = props.path.startsWith('./') ? props.path : `./${props.path}`;
+    const path = props.wave !== undefined ? `${root}/clusters/${props.wave}` : root;
     this.resource = new flux.Kustomization(this, 'Resource', {
       metadata: { name, namespace },
       spec: {
@@ -217,6 +248,7 @@ export class FluxKustomization extends Construct {
         healthChecks: checks.length > 0 ? checks : undefined,
         dependsOn: props.dependsOn?.map(d => ({ name: d.name, namespace: d.namespace })),
         serviceAccountName: props.serviceAccountName,
+        kubeConfig: props.kubeConfigSecretName !== undefined ? { secretRef: { name: props.kubeConfigSecretName, key: props.kubeConfigSecretKey } } : undefined,
       },
     });
     if (props.createTargetNamespace) {

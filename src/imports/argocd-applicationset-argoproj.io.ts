@@ -107,6 +107,11 @@ export interface ApplicationSetSpec {
   readonly goTemplateOptions?: string[];
 
   /**
+   * @schema ApplicationSetSpec#strategy
+   */
+  readonly strategy?: ApplicationSetSpecStrategy;
+
+  /**
    * @schema ApplicationSetSpec#template
    */
   readonly template: ApplicationSetSpecTemplate;
@@ -122,6 +127,7 @@ export function toJson_ApplicationSetSpec(obj: ApplicationSetSpec | undefined): 
     'generators': obj.generators?.map(y => toJson_ApplicationSetSpecGenerators(y)),
     'goTemplate': obj.goTemplate,
     'goTemplateOptions': obj.goTemplateOptions?.map(y => y),
+    'strategy': toJson_ApplicationSetSpecStrategy(obj.strategy),
     'template': toJson_ApplicationSetSpecTemplate(obj.template),
   };
   // filter undefined values
@@ -153,6 +159,36 @@ export function toJson_ApplicationSetSpecGenerators(obj: ApplicationSetSpecGener
   const result = {
     'clusters': toJson_ApplicationSetSpecGeneratorsClusters(obj.clusters),
     'list': toJson_ApplicationSetSpecGeneratorsList(obj.list),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSetSpecStrategy
+ */
+export interface ApplicationSetSpecStrategy {
+  /**
+   * @schema ApplicationSetSpecStrategy#rollingSync
+   */
+  readonly rollingSync?: ApplicationSetSpecStrategyRollingSync;
+
+  /**
+   * @schema ApplicationSetSpecStrategy#type
+   */
+  readonly type?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSetSpecStrategy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSetSpecStrategy(obj: ApplicationSetSpecStrategy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'rollingSync': toJson_ApplicationSetSpecStrategyRollingSync(obj.rollingSync),
+    'type': obj.type,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -238,6 +274,30 @@ export function toJson_ApplicationSetSpecGeneratorsList(obj: ApplicationSetSpecG
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema ApplicationSetSpecStrategyRollingSync
+ */
+export interface ApplicationSetSpecStrategyRollingSync {
+  /**
+   * @schema ApplicationSetSpecStrategyRollingSync#steps
+   */
+  readonly steps?: ApplicationSetSpecStrategyRollingSyncSteps[];
+}
+
+/**
+ * Converts an object of type 'ApplicationSetSpecStrategyRollingSync' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSetSpecStrategyRollingSync(obj: ApplicationSetSpecStrategyRollingSync | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'steps': obj.steps?.map(y => toJson_ApplicationSetSpecStrategyRollingSyncSteps(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema ApplicationSetSpecTemplateMetadata
  */
 export interface ApplicationSetSpecTemplateMetadata {
@@ -250,6 +310,11 @@ export interface ApplicationSetSpecTemplateMetadata {
    * @schema ApplicationSetSpecTemplateMetadata#finalizers
    */
   readonly finalizers?: string[];
+
+  /**
+   * @schema ApplicationSetSpecTemplateMetadata#labels
+   */
+  readonly labels?: { [key: string]: string };
 
   /**
    * @schema ApplicationSetSpecTemplateMetadata#name
@@ -266,6 +331,7 @@ export function toJson_ApplicationSetSpecTemplateMetadata(obj: ApplicationSetSpe
   const result = {
     'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'finalizers': obj.finalizers?.map(y => y),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'name': obj.name,
   };
   // filter undefined values
@@ -326,6 +392,11 @@ export function toJson_ApplicationSetSpecTemplateSpec(obj: ApplicationSetSpecTem
  */
 export interface ApplicationSetSpecGeneratorsClustersSelector {
   /**
+   * @schema ApplicationSetSpecGeneratorsClustersSelector#matchExpressions
+   */
+  readonly matchExpressions?: ApplicationSetSpecGeneratorsClustersSelectorMatchExpressions[];
+
+  /**
    * @schema ApplicationSetSpecGeneratorsClustersSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -338,7 +409,38 @@ export interface ApplicationSetSpecGeneratorsClustersSelector {
 export function toJson_ApplicationSetSpecGeneratorsClustersSelector(obj: ApplicationSetSpecGeneratorsClustersSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ApplicationSetSpecGeneratorsClustersSelectorMatchExpressions(y)),
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSetSpecStrategyRollingSyncSteps
+ */
+export interface ApplicationSetSpecStrategyRollingSyncSteps {
+  /**
+   * @schema ApplicationSetSpecStrategyRollingSyncSteps#matchExpressions
+   */
+  readonly matchExpressions?: ApplicationSetSpecStrategyRollingSyncStepsMatchExpressions[];
+
+  /**
+   * @schema ApplicationSetSpecStrategyRollingSyncSteps#maxUpdate
+   */
+  readonly maxUpdate?: ApplicationSetSpecStrategyRollingSyncStepsMaxUpdate;
+}
+
+/**
+ * Converts an object of type 'ApplicationSetSpecStrategyRollingSyncSteps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSetSpecStrategyRollingSyncSteps(obj: ApplicationSetSpecStrategyRollingSyncSteps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ApplicationSetSpecStrategyRollingSyncStepsMatchExpressions(y)),
+    'maxUpdate': obj.maxUpdate?.value,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -506,6 +608,92 @@ export function toJson_ApplicationSetSpecTemplateSpecSyncPolicy(obj: Application
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSetSpecGeneratorsClustersSelectorMatchExpressions
+ */
+export interface ApplicationSetSpecGeneratorsClustersSelectorMatchExpressions {
+  /**
+   * @schema ApplicationSetSpecGeneratorsClustersSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ApplicationSetSpecGeneratorsClustersSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ApplicationSetSpecGeneratorsClustersSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ApplicationSetSpecGeneratorsClustersSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSetSpecGeneratorsClustersSelectorMatchExpressions(obj: ApplicationSetSpecGeneratorsClustersSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSetSpecStrategyRollingSyncStepsMatchExpressions
+ */
+export interface ApplicationSetSpecStrategyRollingSyncStepsMatchExpressions {
+  /**
+   * @schema ApplicationSetSpecStrategyRollingSyncStepsMatchExpressions#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema ApplicationSetSpecStrategyRollingSyncStepsMatchExpressions#operator
+   */
+  readonly operator?: string;
+
+  /**
+   * @schema ApplicationSetSpecStrategyRollingSyncStepsMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ApplicationSetSpecStrategyRollingSyncStepsMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSetSpecStrategyRollingSyncStepsMatchExpressions(obj: ApplicationSetSpecStrategyRollingSyncStepsMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSetSpecStrategyRollingSyncStepsMaxUpdate
+ */
+export class ApplicationSetSpecStrategyRollingSyncStepsMaxUpdate {
+  public static fromNumber(value: number): ApplicationSetSpecStrategyRollingSyncStepsMaxUpdate {
+    return new ApplicationSetSpecStrategyRollingSyncStepsMaxUpdate(value);
+  }
+  public static fromString(value: string): ApplicationSetSpecStrategyRollingSyncStepsMaxUpdate {
+    return new ApplicationSetSpecStrategyRollingSyncStepsMaxUpdate(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
 
 /**
  * @schema ApplicationSetSpecTemplateSpecSyncPolicyAutomated

@@ -133,6 +133,19 @@ export interface KustomizationSpec {
   readonly interval: string;
 
   /**
+   * The KubeConfig for reconciling the Kustomization on a remote cluster.
+   * When used in combination with KustomizationSpec.ServiceAccountName,
+   * forces the controller to act on behalf of that Service Account at the
+   * target cluster.
+   * If the --default-service-account flag is set, its value will be used as
+   * a controller level fallback for when KustomizationSpec.ServiceAccountName
+   * is empty.
+   *
+   * @schema KustomizationSpec#kubeConfig
+   */
+  readonly kubeConfig?: KustomizationSpecKubeConfig;
+
+  /**
    * Path to the directory containing the kustomization.yaml file, or the
    * set of plain YAMLs a kustomization.yaml should be generated for.
    * Defaults to 'None', which translates to the root path of the SourceRef.
@@ -211,6 +224,7 @@ export function toJson_KustomizationSpec(obj: KustomizationSpec | undefined): Re
     'force': obj.force,
     'healthChecks': obj.healthChecks?.map(y => toJson_KustomizationSpecHealthChecks(y)),
     'interval': obj.interval,
+    'kubeConfig': toJson_KustomizationSpecKubeConfig(obj.kubeConfig),
     'path': obj.path,
     'prune': obj.prune,
     'retryInterval': obj.retryInterval,
@@ -329,6 +343,47 @@ export function toJson_KustomizationSpecHealthChecks(obj: KustomizationSpecHealt
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The KubeConfig for reconciling the Kustomization on a remote cluster.
+ * When used in combination with KustomizationSpec.ServiceAccountName,
+ * forces the controller to act on behalf of that Service Account at the
+ * target cluster.
+ * If the --default-service-account flag is set, its value will be used as
+ * a controller level fallback for when KustomizationSpec.ServiceAccountName
+ * is empty.
+ *
+ * @schema KustomizationSpecKubeConfig
+ */
+export interface KustomizationSpecKubeConfig {
+  /**
+   * SecretRef holds an optional name of a secret that contains a key with
+   * the kubeconfig file as the value. If no key is set, the key will default
+   * to 'value'. Mutually exclusive with ConfigMapRef.
+   * It is recommended that the kubeconfig is self-contained, and the secret
+   * is regularly updated if credentials such as a cloud-access-token expire.
+   * Cloud specific `cmd-path` auth helpers will not function without adding
+   * binaries and credentials to the Pod that is responsible for reconciling
+   * Kubernetes resources. Supported only for the generic provider.
+   *
+   * @schema KustomizationSpecKubeConfig#secretRef
+   */
+  readonly secretRef?: KustomizationSpecKubeConfigSecretRef;
+}
+
+/**
+ * Converts an object of type 'KustomizationSpecKubeConfig' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KustomizationSpecKubeConfig(obj: KustomizationSpecKubeConfig | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretRef': toJson_KustomizationSpecKubeConfigSecretRef(obj.secretRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Reference of the source where the kustomization file is.
  *
  * @schema KustomizationSpecSourceRef
@@ -375,6 +430,49 @@ export function toJson_KustomizationSpecSourceRef(obj: KustomizationSpecSourceRe
     'kind': obj.kind,
     'name': obj.name,
     'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SecretRef holds an optional name of a secret that contains a key with
+ * the kubeconfig file as the value. If no key is set, the key will default
+ * to 'value'. Mutually exclusive with ConfigMapRef.
+ * It is recommended that the kubeconfig is self-contained, and the secret
+ * is regularly updated if credentials such as a cloud-access-token expire.
+ * Cloud specific `cmd-path` auth helpers will not function without adding
+ * binaries and credentials to the Pod that is responsible for reconciling
+ * Kubernetes resources. Supported only for the generic provider.
+ *
+ * @schema KustomizationSpecKubeConfigSecretRef
+ */
+export interface KustomizationSpecKubeConfigSecretRef {
+  /**
+   * Key in the Secret, when not specified an implementation-specific default key is used.
+   *
+   * @schema KustomizationSpecKubeConfigSecretRef#key
+   */
+  readonly key?: string;
+
+  /**
+   * Name of the Secret.
+   *
+   * @schema KustomizationSpecKubeConfigSecretRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'KustomizationSpecKubeConfigSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KustomizationSpecKubeConfigSecretRef(obj: KustomizationSpecKubeConfigSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -14,7 +14,7 @@ describe('the committed dist/ and rollout-state/', () => {
     const outdir = path.join(tempDir(), 'dist');
     buildExamples({ outdir, stateDirectory: committedState, readOnlyState: true, committedOutdir: committed }).synth();
     const fresh = readTree(outdir);
-    expect(Object.keys(fresh).length).toBe(99);
+    expect(Object.keys(fresh).length).toBe(110);
     expect(readTree(committed)).toEqual(fresh);
   });
 
@@ -23,13 +23,13 @@ describe('the committed dist/ and rollout-state/', () => {
     fs.cpSync(committedState, path.join(root, 'rollout-state'), { recursive: true });
     buildExamples({ outdir: path.join(root, 'dist'), stateDirectory: path.join(root, 'rollout-state') }).synth();
     expect(readTree(path.join(root, 'rollout-state'))).toEqual(readTree(committedState));
-    expect(Object.keys(readTree(committedState))).toEqual(['kubia-bg.json', 'kubia.json', 'myapp.json', 'nginx-statefulset.json', 'pg-keyvalue.json', 'sample.json', 'shop.json', 'web.json', 'zk.json']);
+    expect(Object.keys(readTree(committedState))).toEqual(['kubia-bg.json', 'kubia.json', 'myapp.json', 'nginx-statefulset.json', 'pg-keyvalue.json', 'sample.json', 'shop.json', 'web-hpa.json', 'web.json', 'zk.json']);
   });
 
   test('replaying the examples\' history gives the committed trees and states', () => {
     const root = tempDir();
     replayHistory(root);
-    for (const app of ['nginx-statefulset', 'myapp', 'sample', 'kubia', 'kubia-bg', 'zk', 'pg-keyvalue']) {
+    for (const app of ['nginx-statefulset', 'myapp', 'sample', 'kubia', 'kubia-bg', 'zk', 'pg-keyvalue', 'web-hpa']) {
       expect(readTree(path.join(root, 'dist', app))).toEqual(readTree(path.join(committed, app)));
       expect(fs.readFileSync(path.join(root, 'rollout-state', `${app}.json`), 'utf-8'))
         .toBe(fs.readFileSync(path.join(committedState, `${app}.json`), 'utf-8'));
@@ -43,6 +43,7 @@ describe('the committed dist/ and rollout-state/', () => {
     ['sample', 3, 'alpine:3.18.0'],
     ['zk', 2147483647, 'registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10'],
     ['pg-keyvalue', 2147483647, 'docker.io/bitnami/redis:7.2.5-debian-12-r2'],
+    ['web-hpa', 2147483647, 'nginxinc/nginx-unprivileged:1.26.1'],
   ])('dist/%s builds with kustomize at its active stage: partition %d, image %s', (dir, partition, image) => {
     const built = byKindName(kustomizeBuild(path.join(committed, dir)));
     const sts = Object.values(built).find((o: any) => o.kind === 'StatefulSet') as any;

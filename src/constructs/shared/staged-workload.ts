@@ -13,6 +13,11 @@ export interface WorkloadReference {
    * @default - none set on the object or its chart
    */
   readonly namespace?: string;
+  /**
+   * True when a HorizontalPodAutoscaler owns its `spec.replicas` (the library writes it without them).
+   * @default - the library writes `spec.replicas`
+   */
+  readonly replicasManagedByHpa?: boolean;
 }
 
 /** A construct whose workloads a GitOps agent checks (StatefulApp, DeploymentApp). */

@@ -20,6 +20,13 @@ export interface AdoptedStatefulSetProps extends RolloutOptionsBase {
   /** The stages from hold to complete. */
   readonly plan: RolloutPlan;
   /**
+   * A HorizontalPodAutoscaler owns `spec.replicas`: the object's `spec.replicas` is the number the plan
+   * counts (it must be set), and a JSON patch removes it from the output, so that Argo CD or Flux do not
+   * set it back. See `StatefulAppProps.replicasManagedByHpa` for what the stages and the gate do then.
+   * @default false - `spec.replicas` is written as the object has it
+   */
+  readonly replicasManagedByHpa?: boolean;
+  /**
    * The objects that ship with it (its Services, PodDisruptionBudget, ConfigMaps...): they go into the
    * rollout's `base/` too, instead of their chart's manifest. Passing the StatefulSet again is harmless.
    * @default - none
@@ -56,6 +63,8 @@ export class AdoptedStatefulSet extends Construct implements IStagedWorkload {
   public readonly serviceName: string;
   /** The number of pods (`spec.replicas`, 1 when absent). */
   public readonly replicas: number;
+  /** True when an HPA owns `spec.replicas` and the output has none. */
+  public readonly replicasManagedByHpa: boolean;
   /** The first ordinal (`spec.ordinals.start`, 0 when absent). */
   public readonly ordinalsStart: number;
   /** The pod ordinals, lowest first. */
@@ -98,6 +107,12 @@ export class AdoptedStatefulSet extends Construct implements IStagedWorkload {
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw new Error(`${where}: spec.replicas (${show(spec.replicas)}) must be a whole number >= 0 (absent, Kubernetes defaults it to 1)`);
     }
+    if (props.replicasManagedByHpa !== undefined && typeof props.replicasManagedByHpa !== 'boolean') {
+      throw new Error(`replicasManagedByHpa (${show(props.replicasManagedByHpa)}) must be true or false`);
+    }
+    if (props.replicasManagedByHpa && spec.replicas === undefined) {
+      throw new Error(`${where}: spec.replicas is absent: with replicasManagedByHpa the plan counts the pods of spec.replicas, so set it on the object (the number the HPA usually runs); it is removed from the output`);
+    }
     const ordinalsStart = spec.ordinals?.start ?? 0;
     if (!Number.isInteger(ordinalsStart) || ordinalsStart < 0) {
       throw new Error(`${where}: spec.ordinals.start (${show(spec.ordinals?.start)}) must be a whole number >= 0`);
@@ -135,6 +150,7 @@ export class AdoptedStatefulSet extends Construct implements IStagedWorkload {
     this.namespace = json.metadata?.namespace ?? Chart.of(sts).namespace;
     this.serviceName = spec.serviceName;
     this.replicas = replicas;
+    this.replicasManagedByHpa = props.replicasManagedByHpa ?? false;
     this.ordinalsStart = ordinalsStart;
     this.podOrdinals = preview.podOrdinals;
     this.stages = preview.stages!;
@@ -153,13 +169,14 @@ export class AdoptedStatefulSet extends Construct implements IStagedWorkload {
     } else {
       sts.addJsonPatch(JsonPatch.add('/spec/updateStrategy/rollingUpdate/partition', HOLD_PARTITION));
     }
+    if (this.replicasManagedByHpa) sts.addJsonPatch(JsonPatch.remove('/spec/replicas'));
     this.treeObjects = new TreeObjects(this, true);
     this.treeObjects.add([sts, ...(props.objects ?? [])]);
   }
 
   /** The StatefulSet, for the health checks of a GitOps agent. */
   public get workloads(): WorkloadReference[] {
-    return [{ apiVersion: this.statefulSet.apiVersion, kind: this.statefulSet.kind, name: this.name, namespace: this.namespace }];
+    return [{ apiVersion: this.statefulSet.apiVersion, kind: this.statefulSet.kind, name: this.name, namespace: this.namespace, replicasManagedByHpa: this.replicasManagedByHpa || undefined }];
   }
 
   /**
@@ -181,6 +198,7 @@ export class AdoptedStatefulSet extends Construct implements IStagedWorkload {
       stages: this.stages,
       podOrdinals: this.podOrdinals,
       previewNotes: this.previewNotes,
+      replicasManagedByHpa: this.replicasManagedByHpa || undefined,
     };
     return { owner: this, extraObjects: this.treeObjects.list(), kind: this.kindId, layout, ...this.options };
   }

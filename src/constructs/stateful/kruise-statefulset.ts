@@ -86,7 +86,7 @@ export function kruisePreview(options: KruiseOptions, app: KruisePreviewApp): Po
 export interface KruiseStatefulSetInput {
   readonly metadata: k8s.ObjectMeta;
   /** The fields both StatefulSet kinds share, in their order: serviceName, replicas, selector, podManagementPolicy. */
-  readonly common: { serviceName: string; replicas: number; selector: k8s.LabelSelector; podManagementPolicy?: string };
+  readonly common: { serviceName: string; replicas?: number; selector: k8s.LabelSelector; podManagementPolicy?: string };
   /** The update strategy as apps/v1 would have it. */
   readonly updateStrategy?: k8s.StatefulSetUpdateStrategy;
   readonly strategy?: StatefulSetUpdateStrategy;

@@ -10,7 +10,7 @@ import { MAX_REPLICAS } from '../../core/limits';
 import { allOrdinals, HOLD_PARTITION } from '../../core/partition';
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkKnownProps, checkLabels, checkOneOf, show,
+  checkBoolean, checkDns1035Label, checkDnsLabel, checkInteger, checkKnownProps, checkLabels, checkOneOf, show,
 } from '../../core/validation';
 import {
   ClientServiceOptions, PodDisruptionBudgetOptions, renderClientService, renderPodDisruptionBudget, renderServiceAccount,
@@ -47,10 +47,29 @@ export interface StatefulAppProps extends WorkloadPodProps {
    */
   readonly name?: string;
   /**
-   * The number of pods. Always emitted.
+   * The number of pods. Emitted unless `replicasManagedByHpa`; with it, the number the rollout plan counts.
    * @default 1
    */
   readonly replicas?: number;
+  /**
+   * A HorizontalPodAutoscaler owns `spec.replicas`: the StatefulSet is written without it, so that Argo CD
+   * or Flux do not set it back at every sync (the stages only replace the partition, which stays in
+   * `base/`). `replicas` stays the number the plan counts: set it to what the HPA usually runs (its
+   * `minReplicas`, say).
+   *
+   * The hold stays safe: its partition is 2147483647 (`RolloutPlan.HOLD_PARTITION`), above any replica
+   * count, so pods the HPA adds during the hold start on the old revision. Later stages keep their
+   * planned partition (`replicas - pods`): pods the HPA adds above it start on the new revision, and
+   * pods it removes are the highest ordinals, the updated ones first (for the Advanced StatefulSet the
+   * partition counts the pods kept on the old revision, so `live replicas - partition` pods are updated).
+   * `cdk8s-staged gate` judges the live replica count, and waits while the HPA holds replicas at or
+   * below a stage's partition (no pod would run the candidate).
+   *
+   * With Argo CD, also ignore the field: `ignoreReplicasOf: [app]` on ArgoCdApplication or
+   * ArgoCdApplicationSet writes the `ignoreDifferences` entry and `RespectIgnoreDifferences=true`.
+   * @default false - `spec.replicas` is written
+   */
+  readonly replicasManagedByHpa?: boolean;
   /**
    * The headless Service (`clusterIP: None`) named by `serviceName`.
    * @default - a Service named like the StatefulSet, ports from the named container ports
@@ -145,8 +164,10 @@ export class StatefulApp extends Construct implements IStagedWorkload {
   public readonly name: string;
   /** The headless Service name (`spec.serviceName`). */
   public readonly serviceName: string;
-  /** The number of pods. */
+  /** The number of pods (with `replicasManagedByHpa`, the number the plan counts). */
   public readonly replicas: number;
+  /** True when an HPA owns `spec.replicas` and the StatefulSet is written without it. */
+  public readonly replicasManagedByHpa: boolean;
   /** The first ordinal. */
   public readonly ordinalsStart: number;
   /** The selector labels. */
@@ -207,6 +228,7 @@ export class StatefulApp extends Construct implements IStagedWorkload {
 
     // the rollout drives the partition; the Kruise backend decides which pods each partition updates
     const rollout = props.rollout && checkRollout(name, props, replicas, ordinalsStart);
+    this.replicasManagedByHpa = props.replicasManagedByHpa ?? false;
     const kruiseOptions = (props.backend ?? StatefulSetBackend.native())._kruise();
     if (kruiseOptions) checkKruiseApp(kruiseOptions, props.podManagementPolicy, props.updateStrategy, props.minReadySeconds);
     const preview: PodPreview = kruiseOptions
@@ -230,7 +252,12 @@ export class StatefulApp extends Construct implements IStagedWorkload {
     const pvcRetention = retention && { whenDeleted: retention.whenDeleted, whenScaled: retention.whenScaled };
     const ordinals = props.ordinalsStart !== undefined ? { start: props.ordinalsStart } : undefined;
     // the fields both kinds share, in the same order
-    const common = { serviceName: this.serviceName, replicas, selector: { matchLabels: parts.selectorLabels }, podManagementPolicy: props.podManagementPolicy };
+    const common = {
+      serviceName: this.serviceName,
+      replicas: this.replicasManagedByHpa ? undefined : replicas,
+      selector: { matchLabels: parts.selectorLabels },
+      podManagementPolicy: props.podManagementPolicy,
+    };
     this.statefulSet = kruiseOptions
       ? renderKruiseStatefulSet(this, kruiseOptions, {
         metadata, common, updateStrategy, strategy: props.updateStrategy, retention: pvcRetention, ordinals, revisionHistoryLimit: props.revisionHistoryLimit, template, claims,
@@ -253,7 +280,13 @@ export class StatefulApp extends Construct implements IStagedWorkload {
 
   /** The StatefulSet, for the health checks of a GitOps agent (with its real apiVersion). */
   public get workloads(): WorkloadReference[] {
-    return [{ apiVersion: this.statefulSet.apiVersion, kind: this.statefulSet.kind, name: this.name, namespace: this.statefulSet.metadata.namespace ?? Chart.of(this).namespace }];
+    return [{
+      apiVersion: this.statefulSet.apiVersion,
+      kind: this.statefulSet.kind,
+      name: this.name,
+      namespace: this.statefulSet.metadata.namespace ?? Chart.of(this).namespace,
+      replicasManagedByHpa: this.replicasManagedByHpa || undefined,
+    }];
   }
 
   /**
@@ -280,6 +313,7 @@ export class StatefulApp extends Construct implements IStagedWorkload {
       stages: this.stages,
       podOrdinals: this.podOrdinals,
       previewNotes: this.previewNotes,
+      replicasManagedByHpa: this.replicasManagedByHpa || undefined,
     };
     return {
       owner: this,
@@ -304,6 +338,7 @@ function intOrString(value: number | string): k8s.IntOrString {
 const STATEFUL_APP_PROPS = [
   ...WORKLOAD_POD_PROPS, 'name', 'replicas', 'service', 'clientService', 'podDisruptionBudget', 'serviceAccount', 'volumeClaimTemplates',
   'podManagementPolicy', 'updateStrategy', 'minReadySeconds', 'persistentVolumeClaimRetentionPolicy', 'ordinalsStart', 'rollout', 'backend',
+  'replicasManagedByHpa',
 ];
 
 /** The checks of the StatefulSet's own fields. */
@@ -317,6 +352,7 @@ function checkStatefulSetFields(name: string, props: StatefulAppProps): void {
   }
   checkInteger('replicas', props.replicas ?? 1, 0, MAX_REPLICAS);
   checkInteger('ordinalsStart', props.ordinalsStart ?? 0, 0);
+  if (props.replicasManagedByHpa !== undefined) checkBoolean('replicasManagedByHpa', props.replicasManagedByHpa);
   if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);
   if (props.podManagementPolicy !== undefined) {
     checkOneOf('podManagementPolicy', props.podManagementPolicy, Object.values(PodManagementPolicy));

@@ -9,7 +9,7 @@ import { MAX_REPLICAS } from '../../core/limits';
 export { ServiceType };
 import { ResolvedStage, RolloutPlan } from '../../core/plan';
 import {
-  checkDns1035Label, checkDnsLabel, checkInteger, checkKnownProps, checkLabelKey, checkLabels, checkOneOf, hasOwn, show,
+  checkBoolean, checkDns1035Label, checkDnsLabel, checkInteger, checkKnownProps, checkLabelKey, checkLabels, checkOneOf, hasOwn, show,
 } from '../../core/validation';
 import {
   PodDisruptionBudgetOptions, renderPodDisruptionBudget, renderServiceAccount, ServiceAccountOptions, serviceAccountNameOf, ServiceType,
@@ -187,6 +187,13 @@ export interface DeploymentAppProps extends WorkloadPodProps {
    */
   readonly serviceAccount?: ServiceAccountOptions;
   /**
+   * A HorizontalPodAutoscaler owns `spec.replicas`: the Deployment is written without it, so that Argo CD
+   * or Flux do not set it back at every sync (with Argo CD also set `ignoreReplicasOf: [app]`). Only
+   * without a rollout: a canary or blue/green rollout scales its Deployments at every stage.
+   * @default false - `spec.replicas` is written
+   */
+  readonly replicasManagedByHpa?: boolean;
+  /**
    * A staged rollout (canary or blue/green): the app is written by `StagedApp` as a base, one overlay
    * per stage and a root that selects the active stage, instead of into the chart's manifest.
    * @default - no rollout: one Deployment that rolls by its strategy, and its Service
@@ -216,6 +223,8 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
   public readonly name: string;
   /** The number of pods. */
   public readonly replicas: number;
+  /** True when an HPA owns `spec.replicas` and the Deployment is written without it. */
+  public readonly replicasManagedByHpa: boolean;
   /** The selector labels (without the track or colour label). */
   public readonly selectorLabels: { [key: string]: string };
   /** The Service that takes the traffic. */
@@ -283,6 +292,7 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
     const layout = rollout?.layout;
     this.name = name;
     this.replicas = replicas;
+    this.replicasManagedByHpa = props.replicasManagedByHpa ?? false;
     this.selectorLabels = { ...parts.selectorLabels };
     this.layout = layout;
     this.canaryPlan = rollout?.canaryPlan;
@@ -308,7 +318,7 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
       return new k8s.KubeDeployment(this, id2, {
         metadata: { name: depName, labels: layout && labelValue !== undefined ? { ...parts.labels, [layout.label]: labelValue } : parts.labels, annotations: props.annotations },
         spec: {
-          replicas: idx === 0 ? replicas : 0,
+          replicas: this.replicasManagedByHpa ? undefined : idx === 0 ? replicas : 0,
           selector: { matchLabels: sel },
           template: layout && labelValue !== undefined ? labelledTemplate(template, layout.label, labelValue) : template,
           strategy: props.strategy && strategyOf(props.strategy),
@@ -329,7 +339,13 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
 
   /** The Deployments, for the health checks of a GitOps agent. */
   public get workloads(): WorkloadReference[] {
-    return this.deployments.map(d => ({ apiVersion: d.apiVersion, kind: d.kind, name: d.name, namespace: d.metadata.namespace ?? Chart.of(this).namespace }));
+    return this.deployments.map(d => ({
+      apiVersion: d.apiVersion,
+      kind: d.kind,
+      name: d.name,
+      namespace: d.metadata.namespace ?? Chart.of(this).namespace,
+      replicasManagedByHpa: this.replicasManagedByHpa || undefined,
+    }));
   }
 
   /**
@@ -371,6 +387,7 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
 /** Every key of `DeploymentAppProps`. */
 const DEPLOYMENT_APP_PROPS = [
   ...WORKLOAD_POD_PROPS, 'name', 'replicas', 'strategy', 'minReadySeconds', 'progressDeadlineSeconds', 'service', 'podDisruptionBudget', 'serviceAccount', 'rollout',
+  'replicasManagedByHpa',
 ];
 
 /** The checks of the Deployment's own fields. */
@@ -380,6 +397,10 @@ function checkDeploymentFields(name: string, props: DeploymentAppProps): void {
   if (props.rollout !== undefined) checkKnownProps('rollout', props.rollout, ['strategy', 'canary', 'blueGreen', ...ROLLOUT_OPTIONS_BASE]);
   checkDnsLabel('name', name);
   checkInteger('replicas', props.replicas ?? 1, 0, MAX_REPLICAS);
+  checkBoolean('replicasManagedByHpa', props.replicasManagedByHpa);
+  if (props.replicasManagedByHpa && props.rollout !== undefined) {
+    throw new Error('replicasManagedByHpa (true) cannot be set with a rollout: a canary or blue/green rollout scales its Deployments at every stage (each stage writes spec.replicas of both), which an HPA would fight; let an HPA own the replicas of a DeploymentApp without a rollout, or leave replicasManagedByHpa out');
+  }
   if (props.minReadySeconds !== undefined) checkInteger('minReadySeconds', props.minReadySeconds, 0);
   if (props.progressDeadlineSeconds !== undefined) checkInteger('progressDeadlineSeconds', props.progressDeadlineSeconds, 1);
   const deadline = props.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE;

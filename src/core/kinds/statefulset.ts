@@ -29,6 +29,11 @@ export interface StatefulSetLayout {
   readonly podOrdinals: number[];
   /** How the preview was worked out (the Kruise update order); empty for apps/v1. */
   readonly previewNotes: string[];
+  /**
+   * True when a HorizontalPodAutoscaler owns `spec.replicas` (the StatefulSet is written without it):
+   * `replicas` is then the number the plan counts, and the gate judges the live replica count.
+   */
+  readonly replicasManagedByHpa?: boolean;
 }
 
 /** One stage in plan.json. */
@@ -42,6 +47,8 @@ export interface StatefulSetPlanDocument extends PlanDocumentBase {
   readonly podOrdinals: number[];
   /** How the preview was worked out (the Kruise update order); empty for apps/v1. */
   readonly previewNotes: string[];
+  /** True when an HPA owns `spec.replicas`; absent otherwise (plan.json of other rollouts is unchanged). */
+  readonly replicasManagedByHpa?: true;
   readonly stages: StatefulSetPlanStage[];
 }
 
@@ -79,6 +86,7 @@ export function statefulSetKind(flavor: StatefulSetFlavor): RolloutKind<Stateful
       stages: doc.stages.map(s => ({ index: s.index, name: s.name, directory: s.directory, partition: s.partition, updatedOrdinals: s.updatedOrdinals, size: s.size })),
       podOrdinals: doc.podOrdinals,
       previewNotes: doc.previewNotes,
+      replicasManagedByHpa: doc.replicasManagedByHpa,
     }),
     document: (layout, state, stateFile) => ({
       schemaVersion: 1,
@@ -91,6 +99,7 @@ export function statefulSetKind(flavor: StatefulSetFlavor): RolloutKind<Stateful
       ordinalsStart: layout.ordinalsStart,
       podOrdinals: layout.podOrdinals,
       previewNotes: layout.previewNotes,
+      ...(layout.replicasManagedByHpa ? { replicasManagedByHpa: true as const } : {}),
       stable: state.stable && { revision: state.stable.revision, images: state.stable.images },
       candidate: { revision: state.candidate.revision, images: state.candidate.images },
       activeStage: state.activeStage,
@@ -270,6 +279,9 @@ function statefulSetSection(plan: StatefulSetPlanDocument): PlanSection {
       '',
       `- old = stable revision: ${revisionText(plan.stable)}`,
       `- new = candidate revision: ${revisionText(plan.candidate)}`,
+      ...(plan.replicasManagedByHpa ? [
+        `- replicas: owned by a HorizontalPodAutoscaler (the StatefulSet is written without \`spec.replicas\`); the table counts ${plan.replicas}; at more replicas every stage but hold runs \`replicas - partition\` pods on the new revision, more than the table shows, and the gate judges the live count`,
+      ] : []),
     ],
     explanation: plan.previewNotes.length === 0 ? ['A pod runs the new revision when its ordinal >= ordinals.start + partition.'] : plan.previewNotes,
     activeSummary: `(partition ${partitionText(active.partition, active.index === 0)}, ${active.updatedOrdinals.length} of ${plan.replicas} pods on the new revision)`,
@@ -287,6 +299,7 @@ function checkStatefulSetPlan(plan: any, bad: BadField, invalid: (what: string) 
     throw bad('podOrdinals', `a list of ${plan.replicas} ordinals (one per replica)`);
   }
   if (!Array.isArray(plan.previewNotes) || !Array.isArray(plan.notes)) throw bad('notes', 'a list of strings');
+  if (plan.replicasManagedByHpa !== undefined && plan.replicasManagedByHpa !== true) throw bad('replicasManagedByHpa', 'true or absent');
   checkCandidate(plan, bad);
   plan.stages.forEach((s: any, i: number) => {
     const ok = s && typeof s.name === 'string' && isStageDirectory(s.directory) &&
@@ -311,6 +324,9 @@ function isCount(v: unknown): v is number {
  * (`readyReplicas >= spec.replicas`) and `updatedReplicas >= spec.replicas - partition`; at partition 0,
  * also `currentRevision == updateRevision`. First the live object must be the committed stage: same
  * name, the active stage's partition and the candidate's images (else the agent has not synced yet).
+ * The live `spec.replicas` must be the plan's, unless an HPA owns replicas (`replicasManagedByHpa`): then
+ * the rule is applied to the live count, and a stage meant to update pods waits while the HPA holds
+ * replicas at or below its partition (no pod would run the candidate).
  */
 function statefulSetGate(plan: StatefulSetPlanDocument, liveText: string) {
   let live: any;
@@ -360,7 +376,8 @@ function statefulSetGate(plan: StatefulSetPlanDocument, liveText: string) {
   }
 
   const active = plan.stages.find(s => s.name === plan.activeStage)!;
-  if (spec.replicas !== plan.replicas) {
+  const hpa = plan.replicasManagedByHpa === true;
+  if (!hpa && spec.replicas !== plan.replicas) {
     return waiting(`the live spec.replicas (${spec.replicas}) is not the plan's ${plan.replicas}: the StatefulSet was scaled outside Git, or the agent has not synced yet; a stage is judged only at the replicas it was planned for`);
   }
   const livePartition: number = partition ?? 0;
@@ -373,7 +390,11 @@ function statefulSetGate(plan: StatefulSetPlanDocument, liveText: string) {
     return waiting(`not synced yet: the live template runs ${differing.map(([c]) => `${c}=${own(liveImages, c) ?? '(none)'}`).join(', ')}, the candidate ${differing.map(([c, i]) => `${c}=${i}`).join(', ')}`);
   }
 
+  // with an HPA the live count is the truth: the partition rule applies to whatever it scaled to
   const replicas: number = spec.replicas;
+  if (hpa && active.updatedOrdinals.length > 0 && replicas <= livePartition) {
+    return waiting(`the HPA holds ${replicas} ${replicas === 1 ? 'replica' : 'replicas'}, not above the partition ${livePartition} of stage ${active.name}: no pod runs the candidate, so the stage cannot be judged until replicas grow above ${livePartition}`);
+  }
   const observed: number = status.observedGeneration ?? 0;
   if (observed === 0 || observed < generation) {
     return waiting(`the controller has not observed the spec yet (observedGeneration ${observed} < generation ${generation})`);
@@ -391,5 +412,6 @@ function statefulSetGate(plan: StatefulSetPlanDocument, liveText: string) {
     return waiting(`rolling update finishing: currentRevision ${status.currentRevision} is not yet updateRevision ${status.updateRevision}`);
   }
   const what = livePartition >= replicas ? 'hold: no pod updates' : `${updated} of ${replicas} pods updated`;
-  return converged(`stage ${active.name} converged: ${what}, ${ready} of ${replicas} ready`);
+  const scaled = hpa && replicas !== plan.replicas ? ` (${replicas} replicas set by the HPA, the plan counts ${plan.replicas})` : '';
+  return converged(`stage ${active.name} converged: ${what}, ${ready} of ${replicas} ready${scaled}`);
 }
