@@ -23,9 +23,9 @@ export function buildExamples(props: StagedAppProps = {}): StagedApp {
   const kubiaBlueGreen = new KubiaBlueGreenChart(app, 'kubia-blue-green');
   new ZooKeeperChart(app, 'zookeeper');
   new AdoptHelmChart(app, 'adopt-helm');
-  new FleetChart(app, 'fleet');
+  const fleet = new FleetChart(app, 'fleet');
   const webHpa = new WebHpaChart(app, 'web-hpa');
-  new GitOpsChart(app, 'gitops', { web: web.app, nginx: nginx.app, myapp: myapp.app, kubia: kubia.app, kubiaBlueGreen: kubiaBlueGreen.app, webHpa: webHpa.app });
+  new GitOpsChart(app, 'gitops', { web: web.app, nginx: nginx.app, myapp: myapp.app, kubia: kubia.app, kubiaBlueGreen: kubiaBlueGreen.app, webHpa: webHpa.app, fleet: fleet.app });
   return app;
 }
 

@@ -6,6 +6,7 @@ import { KubiaBlueGreenChart } from '../kubia-blue-green/chart';
 import { NginxCanaryChart } from '../nginx-canary/chart';
 import { StagedHoldChart } from '../staged-hold/chart';
 import { WebChart } from '../web/chart';
+import { FleetChart } from '../fleet/chart';
 import { WebHpaChart } from '../web-hpa/chart';
 
 describe('examples/gitops', () => {
@@ -17,11 +18,13 @@ describe('examples/gitops', () => {
     kubia: new KubiaChart(app, 'kubia').app,
     kubiaBlueGreen: new KubiaBlueGreenChart(app, 'kubia-blue-green').app,
     webHpa: new WebHpaChart(app, 'web-hpa').app,
+    fleet: new FleetChart(app, 'fleet').app,
   });
   const objects = Testing.synth(chart);
 
   test('Applications, an ApplicationSet and Kustomizations, valid against their CRDs', () => {
-    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Application/web', 'ApplicationSet/nginx-statefulset', 'Kustomization/myapp', 'Kustomization/kubia', 'Application/kubia-bg', 'Application/web-hpa']);
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Application/web', 'ApplicationSet/nginx-statefulset', 'Kustomization/myapp', 'Kustomization/kubia', 'Application/kubia-bg', 'Application/web-hpa',
+      'ApplicationSet/shop', 'Kustomization/shop-staging', 'Kustomization/shop-prod-eu', 'Kustomization/shop-prod-us']);
     for (const o of objects) expect(crdProblems(o)).toEqual([]);
   });
 
@@ -45,5 +48,23 @@ describe('examples/gitops', () => {
     expect(objects[5].spec.source.path).toBe('dist/web-hpa');
     expect(objects[5].spec.ignoreDifferences).toEqual([{ group: 'apps', kind: 'StatefulSet', name: 'web-hpa', jsonPointers: ['/spec/replicas'] }]);
     expect(objects[5].spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true', 'RespectIgnoreDifferences=true'] });
+  });
+
+  test('the fleet: one Application per cluster at its wave\'s root, RollingSync wave by wave; one Flux Kustomization per wave, each after the one before', () => {
+    const set = objects.find(o => o.kind === 'ApplicationSet' && o.metadata.name === 'shop');
+    expect(set.spec.generators[0].list.elements).toEqual([
+      { name: 'staging', server: 'https://staging.k8s.example.com', wave: 'staging' },
+      { name: 'prod-eu-1', server: 'https://prod-eu-1.k8s.example.com', wave: 'prod-eu' },
+      { name: 'prod-eu-2', server: 'https://prod-eu-2.k8s.example.com', wave: 'prod-eu' },
+      { name: 'prod-us', server: 'https://prod-us.k8s.example.com', wave: 'prod-us' },
+    ]);
+    expect(set.spec.template.spec.source.path).toBe('dist/shop/clusters/{{wave}}');
+    expect(set.spec.strategy.rollingSync.steps.map((s: any) => s.matchExpressions[0].values)).toEqual([['staging'], ['prod-eu'], ['prod-us']]);
+    const flux = objects.filter(o => o.kind === 'Kustomization' && o.metadata.name.startsWith('shop-'));
+    expect(flux.map(k => [k.spec.path, k.spec.kubeConfig?.secretRef?.name, k.spec.dependsOn?.map((d: any) => d.name)])).toEqual([
+      ['./dist/shop/clusters/staging', 'staging-kubeconfig', undefined],
+      ['./dist/shop/clusters/prod-eu', 'prod-eu-kubeconfig', ['shop-staging']],
+      ['./dist/shop/clusters/prod-us', 'prod-us-kubeconfig', ['shop-prod-eu']],
+    ]);
   });
 });

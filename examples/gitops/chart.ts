@@ -14,6 +14,7 @@ export interface GitOpsApps {
   readonly kubia: DeploymentApp;
   readonly kubiaBlueGreen: DeploymentApp;
   readonly webHpa: StatefulApp;
+  readonly fleet: StatefulApp;
 }
 
 /**
@@ -21,7 +22,9 @@ export interface GitOpsApps {
  * that sends `dist/nginx-statefulset` to two clusters, a Flux Kustomization for `dist/myapp` that
  * waits for the StatefulSet, one for `dist/kubia` that waits for both Deployments of the canary, an
  * Application for the blue/green `dist/kubia-bg`, and one for `dist/web-hpa` that leaves the HPA's
- * replicas alone (`ignoreReplicasOf`). Written to `dist/gitops.k8s.yaml`; apply it once (or from an app
+ * replicas alone (`ignoreReplicasOf`); and for the fleet `dist/shop`, in waves, an ApplicationSet with one
+ * Application per cluster at its wave's root (with Argo CD's RollingSync) and, for a Flux management
+ * cluster, one Kustomization per wave applying to that cluster, each wave after the one before. Written to `dist/gitops.k8s.yaml`; apply it once (or from an app
  * of apps).
  */
 export class GitOpsChart extends Chart {
@@ -67,5 +70,29 @@ export class GitOpsChart extends Chart {
       syncOptions: ['CreateNamespace=true'],
       ignoreReplicasOf: [apps.webHpa],
     });
+    // the fleet: each cluster applies dist/shop/clusters/<its wave>; a promotion commit moves one wave
+    const waves = apps.fleet.waveNames!;
+    new ArgoCdApplicationSet(this, 'shop', {
+      repoUrl: REPO_URL,
+      path: `dist/${apps.fleet.rolloutDirectory}`,
+      destinationNamespace: 'shop',
+      syncOptions: ['CreateNamespace=true'],
+      clusters: [
+        { name: 'staging', server: 'https://staging.k8s.example.com' },
+        { name: 'prod-eu-1', server: 'https://prod-eu-1.k8s.example.com', wave: 'prod-eu' },
+        { name: 'prod-eu-2', server: 'https://prod-eu-2.k8s.example.com', wave: 'prod-eu' },
+        { name: 'prod-us', server: 'https://prod-us.k8s.example.com' },
+      ],
+      waves: { names: waves, rollingSync: true },
+    });
+    waves.forEach((wave, i) => new FluxKustomization(this, `shop-${wave}`, {
+      sourceName: 'platform-deploy',
+      path: `dist/${apps.fleet.rolloutDirectory}`,
+      wave,
+      targetNamespace: 'shop',
+      kubeConfigSecretName: `${wave}-kubeconfig`,
+      workload: apps.fleet,
+      dependsOn: i === 0 ? undefined : [{ name: `shop-${waves[i - 1]}` }],
+    }));
   }
 }

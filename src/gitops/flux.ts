@@ -201,6 +201,19 @@ export class FluxKustomization extends Construct {
     checkDuration('timeout', timeout);
     if (props.targetNamespace !== undefined) checkDnsLabel('targetNamespace', props.targetNamespace);
     if (props.wave !== undefined) checkDnsLabel('wave', props.wave);
+    // a rollout with waves has one root per wave and none at its directory
+    for (const workload of [props.workload, props.app, props.deploymentApp]) {
+      const waves = workload?.waveNames;
+      if (waves === undefined) {
+        if (workload !== undefined && props.wave !== undefined) {
+          throw new Error(`wave (${show(props.wave)}): the rollout of ${workload.node.path} has no waves (rollout.waves); leave wave out`);
+        }
+        continue;
+      }
+      if (props.wave === undefined || !waves.includes(props.wave)) {
+        throw new Error(`wave (${show(props.wave)}) must name one of the waves of ${workload!.node.path}: ${waves.map(w => JSON.stringify(w)).join(', ')} (a rollout with waves has one root per wave, <path>/clusters/<wave>, and none at path)`);
+      }
+    }
     if (props.kubeConfigSecretName !== undefined) checkDnsSubdomain('kubeConfigSecretName', props.kubeConfigSecretName);
     if (props.kubeConfigSecretKey !== undefined) {
       if (props.kubeConfigSecretName === undefined) throw new Error(`kubeConfigSecretKey (${show(props.kubeConfigSecretKey)}) needs kubeConfigSecretName: name the Secret that holds the kubeconfig`);
@@ -225,6 +238,9 @@ export class FluxKustomization extends Construct {
     if (props.serviceAccountName !== undefined) checkDnsSubdomain('serviceAccountName', props.serviceAccountName);
     if (props.createTargetNamespace && props.targetNamespace === undefined) {
       throw new Error('createTargetNamespace (true) needs targetNamespace: name the namespace to create');
+    }
+    if (props.createTargetNamespace && props.kubeConfigSecretName !== undefined) {
+      throw new Error(`createTargetNamespace (true) with kubeConfigSecretName (${show(props.kubeConfigSecretName)}): the Namespace would be created beside the Kustomization, not in the remote cluster it applies to; create it in that cluster (for example in the rollout's tree with addToTree) and leave createTargetNamespace out`);
     }
     (props.healthChecks ?? []).forEach((h, i) => {
       checkDnsSubdomain(`healthChecks[${i}].name`, h.name);

@@ -168,3 +168,31 @@ describe('Flux Kustomization per wave and cluster', () => {
     expect(() => new FluxKustomization(chart(), 'web', { sourceName: 'deploy', path: 'dist/web', ...options })).toThrow(message);
   });
 });
+
+describe('a Flux Kustomization with the workload of a rollout in waves', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { RolloutPlan, StatefulApp } = require('../../src');
+  const shop = (c: Chart, rolloutWaves?: object[]) => new StatefulApp(c, 'shop', {
+    replicas: 2, selectorLabels: { app: 'shop' }, service: { name: 'shop' },
+    containers: [{ name: 'web', image: 'web:1' }], rollout: { plan: RolloutPlan.canary(), waves: rolloutWaves },
+  });
+
+  test('the wave must be one of the rollout\'s; the construct lists them', () => {
+    const c = chart();
+    const app = shop(c, [{ name: 'staging' }, { name: 'prod' }]);
+    expect(app.waveNames).toEqual(['staging', 'prod']);
+    expect(() => new FluxKustomization(c, 'a', { sourceName: 'deploy', path: 'dist/shop', workload: app })).toThrow('wave (undefined) must name one of the waves of gitops/shop: "staging", "prod" (a rollout with waves has one root per wave, <path>/clusters/<wave>, and none at path)');
+    expect(() => new FluxKustomization(c, 'b', { sourceName: 'deploy', path: 'dist/shop', workload: app, wave: 'qa' })).toThrow('wave ("qa") must name one of the waves of gitops/shop: "staging", "prod"');
+    new FluxKustomization(c, 'c', { sourceName: 'deploy', path: 'dist/shop', workload: app, wave: 'prod' });
+    expect(Testing.synth(c).find(o => o.kind === 'Kustomization').spec.path).toBe('./dist/shop/clusters/prod');
+  });
+
+  test('a wave for a rollout without waves, and a Namespace for a remote cluster, are refused', () => {
+    const c = chart();
+    const app = shop(c);
+    expect(app.waveNames).toBeUndefined();
+    expect(() => new FluxKustomization(c, 'a', { sourceName: 'deploy', path: 'dist/shop', workload: app, wave: 'prod' })).toThrow('wave ("prod"): the rollout of gitops/shop has no waves (rollout.waves); leave wave out');
+    expect(() => new FluxKustomization(c, 'b', { sourceName: 'deploy', path: 'dist/shop', targetNamespace: 'shop', createTargetNamespace: true, kubeConfigSecretName: 'kc' }))
+      .toThrow('createTargetNamespace (true) with kubeConfigSecretName ("kc"): the Namespace would be created beside the Kustomization, not in the remote cluster it applies to');
+  });
+});

@@ -24,4 +24,9 @@ export interface WorkloadReference {
 export interface IStagedWorkload extends IConstruct {
   /** The workloads, in the order they are rendered. */
   readonly workloads: WorkloadReference[];
+  /**
+   * The names of the rollout's waves, in order.
+   * @default - none: the rollout has no waves
+   */
+  readonly waveNames?: string[];
 }

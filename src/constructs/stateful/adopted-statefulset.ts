@@ -72,6 +72,12 @@ export class AdoptedStatefulSet extends Construct implements IStagedWorkload {
   /** The resolved stages, hold first. */
   public readonly stages: ResolvedStage[];
   /** The rollout directory below the output directory. */
+  /**
+   * The names of the rollout's waves (`rollout.waves`), in order, for the GitOps objects
+   * (`ArgoCdApplicationSet` `waves.names`, `FluxKustomization` `wave`).
+   * @default - none: the rollout has no waves
+   */
+  public readonly waveNames?: string[];
   public readonly rolloutDirectory: string;
   /**
    * The stage pinned in code by `activeStage`, if any.
@@ -158,6 +164,7 @@ export class AdoptedStatefulSet extends Construct implements IStagedWorkload {
     this.kindId = kruise ? 'kruise-statefulset' : 'statefulset';
     this.options = resolveRolloutOptions(props, this.stages.map(s => s.name), name);
     this.rolloutDirectory = this.options.directory;
+    this.waveNames = this.options.waves?.map(w => w.name);
     this.pinnedStage = this.options.pinnedStage;
     this.statefulSet = sts;
 

@@ -199,6 +199,12 @@ export class StatefulApp extends Construct implements IStagedWorkload {
   public readonly pinnedStage?: string;
 
   /** The rollout directory below the output directory (such as `web` for `dist/web`), when there is a rollout. */
+  /**
+   * The names of the rollout's waves (`rollout.waves`), in order, for the GitOps objects
+   * (`ArgoCdApplicationSet` `waves.names`, `FluxKustomization` `wave`).
+   * @default - none: the rollout has no waves
+   */
+  public readonly waveNames?: string[];
   public readonly rolloutDirectory?: string;
   private readonly rollout?: ResolvedRolloutOptions;
   private readonly kruise?: KruiseOptions;
@@ -240,6 +246,7 @@ export class StatefulApp extends Construct implements IStagedWorkload {
     this.kruise = kruiseOptions;
     this.rollout = rollout?.options;
     this.rolloutDirectory = rollout?.options.directory;
+    this.waveNames = rollout?.options.waves?.map(w => w.name);
     this.pinnedStage = rollout?.options.pinnedStage;
     this.treeObjects = new TreeObjects(this, rollout !== undefined);
 

@@ -255,6 +255,12 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
    * The rollout directory below the output directory, when there is a rollout.
    * @default - none
    */
+  /**
+   * The names of the rollout's waves (`rollout.waves`), in order, for the GitOps objects
+   * (`ArgoCdApplicationSet` `waves.names`, `FluxKustomization` `wave`).
+   * @default - none: the rollout has no waves
+   */
+  public readonly waveNames?: string[];
   public readonly rolloutDirectory?: string;
   /**
    * The stage pinned in code, if any.
@@ -299,6 +305,7 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
     this.stageNames = rollout?.stageNames ?? [];
     this.rollout = rollout && resolveRolloutOptions(props.rollout!, this.stageNames, name);
     this.rolloutDirectory = this.rollout?.directory;
+    this.waveNames = this.rollout?.waves?.map(w => w.name);
     this.pinnedStage = this.rollout?.pinnedStage;
 
     const services = renderServices(this, props, parts, serviceName, layout, rollout?.preview);

@@ -28,7 +28,7 @@ function cli(...args: string[]) {
 describe('the digest hashes bytes', () => {
   test('over bytes it equals the committed digests of every tree in dist/', () => {
     const trees = fs.readdirSync(path.join(repo, 'dist')).filter(d => fs.existsSync(path.join(repo, 'dist', d, 'plan.json')));
-    expect(trees.sort()).toEqual(['kubia', 'kubia-bg', 'myapp', 'nginx-statefulset', 'pg-keyvalue', 'sample', 'web', 'web-hpa', 'zk']);
+    expect(trees.sort()).toEqual(['kubia', 'kubia-bg', 'myapp', 'nginx-statefulset', 'pg-keyvalue', 'sample', 'shop', 'web', 'web-hpa', 'zk']);
     for (const t of trees) {
       const dir = path.join(repo, 'dist', t);
       const bytes = Object.fromEntries(Object.keys(readFiles(dir)).map(f => [f, fs.readFileSync(path.join(dir, f))]));
