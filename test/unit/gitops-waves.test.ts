@@ -173,8 +173,11 @@ describe('a Flux Kustomization with the workload of a rollout in waves', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { RolloutPlan, StatefulApp } = require('../../src');
   const shop = (c: Chart, rolloutWaves?: object[]) => new StatefulApp(c, 'shop', {
-    replicas: 2, selectorLabels: { app: 'shop' }, service: { name: 'shop' },
-    containers: [{ name: 'web', image: 'web:1' }], rollout: { plan: RolloutPlan.canary(), waves: rolloutWaves },
+    replicas: 2,
+    selectorLabels: { app: 'shop' },
+    service: { name: 'shop' },
+    containers: [{ name: 'web', image: 'web:1' }],
+    rollout: { plan: RolloutPlan.canary(), waves: rolloutWaves },
   });
 
   test('the wave must be one of the rollout\'s; the construct lists them', () => {
