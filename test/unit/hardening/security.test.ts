@@ -83,7 +83,7 @@ describe('secure defaults: the Pod Security Standards "restricted" profile', () 
         }
       }
     }
-    expect(templates).toBe(10);
+    expect(templates).toBe(11);
   });
 
   test('secrets stay references: secretKeyRef and envFrom pass through, no Secret object is emitted', () => {
