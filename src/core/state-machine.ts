@@ -1,6 +1,6 @@
 import { PodSet, podList, StagePods } from './pods';
 import { canonicalJson, templateChanges } from './revision';
-import { AbortRecord, Color, ImmutableFields, NextState, otherColor, PlanWave, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf } from './state';
+import { AbortRecord, Color, ImmutableFields, NextState, otherColor, PlanWave, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf, WavePosition } from './state';
 import { own } from './validation';
 import { fleetStage, nextWaves, waveOrderViolation, WaveOrderViolation, waveToPromote, WaveSpec } from './waves';
 
@@ -76,7 +76,9 @@ export type Refusal =
   | { readonly type: 'wave-complete'; readonly wave: string; readonly stage: string }
   | { readonly type: 'wave-order'; readonly where: string; readonly violation: WaveOrderViolation }
   | { readonly type: 'waves-at-once'; readonly where: string; readonly waves: string[] }
-  | { readonly type: 'change-waves-apart'; readonly tree: string; readonly change: string; readonly stage: string; readonly waves: string[] };
+  | { readonly type: 'change-waves-apart'; readonly tree: string; readonly change: string; readonly stage: string; readonly waves: string[] }
+  | { readonly type: 'waves-reordered'; readonly waves: string[]; readonly violation: WaveOrderViolation }
+  | { readonly type: 'waves-removed-apart'; readonly where: string; readonly stage: string; readonly waves: ReadonlyArray<WavePosition> };
 
 /** The result of a transition: refused, or done. */
 export type Transition<T> = { readonly refused: Refusal } | ({ readonly refused?: undefined } & T);
@@ -160,11 +162,25 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   const prevColor = prev.candidateColor ?? 'blue';
   const none: PodSet = { names: [] };
 
+  // the roots keep their stages: a change of rollout.waves in code must not put the waves out of order,
+  // nor merge waves at different stages into one root (that would move some clusters back, others forward)
+  const keptWaves = (): { refused: Refusal } | undefined => {
+    if (input.pinnedStage !== undefined || prev.waves === undefined) return undefined;
+    if (input.waves === undefined) {
+      return prev.waves.every(w => w.activeStage === prev.waves![0].activeStage) ? undefined
+        : refuse({ type: 'waves-removed-apart', where: 'rollout.waves', stage: prev.activeStage, waves: prev.waves });
+    }
+    const specs = new Map(input.waves.map(w => [w.name, w.nextWaveAfter]));
+    const waves = nextWaves(input.waves, prev.waves, prev.activeStage, { keep: true }, first.name, last.name);
+    const violation = waveOrderViolation(waves.map(w => ({ ...w, nextWaveAfter: specs.get(w.name)! })), names);
+    return violation === undefined ? undefined : refuse({ type: 'waves-reordered', waves: input.waves.map(w => w.name), violation });
+  };
+
   if (candidate.revision === prev.candidate.revision) {
     if (!prevActive) {
       return refuse({ type: 'stage-gone', stage: prevStage, stages: names });
     }
-    return { state: state(prev.activeStage, prev.stable, prev.candidate, prev.lastAbort, prevColor, true), events };
+    return keptWaves() ?? { state: state(prev.activeStage, prev.stable, prev.candidate, prev.lastAbort, prevColor, true), events };
   }
 
   if (prev.stable && candidate.revision === prev.stable.revision && !finished) {
@@ -200,6 +216,8 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   if (!input.allowSupersede) {
     return refuse({ type: 'supersede', candidate: summaryOf(candidate), previous: summaryOf(prev.candidate), changes: templateChanges(prev.candidate.template, candidate.template), stage: prevStage, moved, kept, stable });
   }
+  const waveRefusal = keptWaves();
+  if (waveRefusal !== undefined) return waveRefusal;
   events.push({ type: 'superseded', previous: prev.candidate.revision, candidate: candidate.revision, stage: prevStage, moved, kept, stable });
   return { state: state(prev.activeStage, prev.stable, candidate, null, prevColor, true), events };
 }
@@ -432,6 +450,9 @@ export function reviewTransition(base: ReviewedRollout, head: ReviewedRollout, r
     return reviewWaves(base, head, head.waves, request, recreate);
   }
   if (head.candidate.revision === base.candidate.revision) {
+    if (base.waves !== undefined && !allAt(base, head.activeStage)) {
+      return refuse({ type: 'waves-removed-apart', where: `${request.tree}: rollout.waves`, stage: head.activeStage, waves: base.waves.map(w => ({ name: w.name, activeStage: w.activeStage })) });
+    }
     const from = stages.indexOf(base.activeStage);
     if (from < 0) {
       return refuse({ type: 'change-stage-gone', tree: request.tree, stage: base.activeStage, stages });
