@@ -473,10 +473,12 @@ export function reviewTransition(base: ReviewedRollout, head: ReviewedRollout, r
     }
     return allAt(head, last) ? done('abort') : apart('an abort', last);
   }
-  if (allAt(base, last) && head.stable?.revision === base.candidate.revision && head.activeStage === first) {
+  // with waves, a new template that starts some wave elsewhere than the first stage is a new rollout whose
+  // waves are apart (not a supersede: nothing was mid-rollout)
+  if (allAt(base, last) && head.stable?.revision === base.candidate.revision && (head.activeStage === first || head.waves !== undefined)) {
     return allAt(head, first) ? done('new-rollout') : apart('a new rollout', first);
   }
-  if (allAt(base, first) && head.activeStage === first && (head.stable?.revision ?? null) === (base.stable?.revision ?? null)) {
+  if (allAt(base, first) && (head.activeStage === first || head.waves !== undefined) && (head.stable?.revision ?? null) === (base.stable?.revision ?? null)) {
     return allAt(head, first) ? done('replaced') : apart('a new candidate at the first stage', first);
   }
   if (!request.allowSupersede) {

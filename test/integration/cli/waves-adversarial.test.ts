@@ -109,6 +109,32 @@ describe('rollout.waves changed in code mid-rollout', () => {
   });
 });
 
+describe('verify: a new template and a wave moved by hand in one pull request', () => {
+  jest.setTimeout(300_000);
+
+  test('fails as a new rollout whose waves are apart, naming the wave, and passes once synth alone stages it', () => {
+    const repo = new GitRepo(APP, 'waves-adv-verify-');
+    repo.release({ image: 'nginx:1.0', waves: ['a', 'b'] });
+    expect(repo.synth()).toEqual({ status: 0, stderr: '' });
+    for (const w of ['a', 'b']) expect(repo.cli('promote', 'dist/web', '--wave', w, '--to', 'complete', '--force', '--no-code-check').code).toBe(0);
+    repo.commit('v1 complete');
+    repo.git('checkout', '-q', '-b', 'pr');
+    repo.release({ image: 'nginx:1.1', waves: ['a', 'b'] });
+    expect(repo.synth()).toEqual({ status: 0, stderr: '' });
+    repo.commit('v1.1');
+    expect(repo.cli('verify', '--base', 'main', '--no-code-check').code).toBe(0);
+    repo.edit('dist/web/clusters/a/kustomization.yaml', '- ../../stages/00-hold\n', '- ../../stages/01-canary\n');
+    repo.commit('and a to the canary');
+    const review = repo.cli('verify', '--base', 'main', '--json', '--no-code-check');
+    expect(review.code).toBe(1);
+    expect(JSON.parse(review.out).trees[0].checks[1]).toEqual({
+      name: 'stage-move',
+      ok: false,
+      detail: 'dist/web: a new rollout of web moves every wave to "hold", but "a" is elsewhere: run cdk8s synth (or cdk8s-staged abort), which writes every wave\'s root',
+    });
+  });
+});
+
 describe('blue/green in waves: an abort after one wave completed', () => {
   jest.setTimeout(300_000);
 

@@ -116,4 +116,28 @@ describe('rollout.waves changed in code mid-rollout', () => {
       .toEqual({ refused: { type: 'waves-removed-apart', where: 'dist/web: rollout.waves', stage: 'canary', waves: at('a=complete', 'b=canary', 'c=hold') } });
     expect(reviewTransition(reviewed(at('a=complete', 'b=complete'), 'complete'), reviewed(undefined, 'complete'), request)).toEqual({ change: 'unchanged', skipped: [], recreate: [] });
   });
+
+  test('review: a new template with one wave moved in the same pull request is a new rollout apart, not a supersede', () => {
+    const request = { tree: 'dist/web', allowSkip: false, allowSupersede: false, allowRecreate: false };
+    const v1 = { revision: 'c1', images: { web: 'web:1' } };
+    const v2 = { revision: 'c2', images: { web: 'web:2' } };
+    const v3 = { revision: 'c3', images: { web: 'web:3' } };
+    const reviewed = (waves: WavePosition[], candidate: typeof v1, stable: typeof v1 | null): ReviewedRollout => ({
+      stages: names,
+      activeStage: fleetStage(waves, names),
+      waves: waves.map(w => ({ ...w, nextWaveAfter: 'complete', directory: `clusters/${w.name}` })),
+      pinned: false,
+      candidate,
+      stable: stable as any,
+      immutable: {},
+    });
+    // every wave complete on v2; the pull request stages v3 and moves a to the canary by hand
+    const after = reviewTransition(reviewed(at('a=complete', 'b=complete'), v2, v1), reviewed(at('a=canary', 'b=hold'), v3, v2), request);
+    expect(after).toEqual({ refused: { type: 'change-waves-apart', tree: 'dist/web', change: 'a new rollout', stage: 'hold', waves: ['a'] } });
+    expect(refusalMessage(after.refused!, 'web', prose)).toBe('dist/web: a new rollout of web moves every wave to "hold", but "a" is elsewhere: run cdk8s synth (or cdk8s-staged abort), which writes every wave\'s root');
+    expect(reviewTransition(reviewed(at('a=complete', 'b=complete'), v2, v1), reviewed(at('a=hold', 'b=hold'), v3, v2), request)).toEqual({ change: 'new-rollout', skipped: [], recreate: [] });
+    // every wave at hold on v2; the pull request replaces the candidate and moves b
+    const replaced = reviewTransition(reviewed(at('a=hold', 'b=hold'), v2, v1), reviewed(at('a=hold', 'b=canary'), v3, v1), request);
+    expect(replaced).toEqual({ refused: { type: 'change-waves-apart', tree: 'dist/web', change: 'a new candidate at the first stage', stage: 'hold', waves: ['b'] } });
+  });
 });
