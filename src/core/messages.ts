@@ -159,6 +159,9 @@ export function refusalMessage(r: Refusal, app: string, prose: KindProse): strin
     case 'waves-removed-apart':
       return `${r.where} was removed while the waves of ${app} are at different stages (${r.waves.map(w => `${w.name} at ${JSON.stringify(w.activeStage)}`).join(', ')}): ` +
         `the one root kustomization.yaml would select ${JSON.stringify(r.stage)} for every cluster, moving the clusters of some waves forward without review and those of others back, which only an abort may do; keep rollout.waves until every wave is at the same stage (promote the rest, or abort), then remove it`;
+    case 'wave-removed-mid-rollout':
+      return `rollout.waves no longer lists wave ${JSON.stringify(r.wave)} of ${app}, which is at stage ${JSON.stringify(r.stage)}, between ${JSON.stringify(r.first)} and ${JSON.stringify(r.last)}: ` +
+        `its clusters would keep pods on both revisions with no root to promote or abort; remove a wave only at the first or the last stage (promote it to ${JSON.stringify(r.last)} or abort first), or keep it`;
     case 'change-waves-apart':
       return `${r.tree}: ${r.change} of ${app} moves every wave to ${JSON.stringify(r.stage)}, but ${list(r.waves)} ${r.waves.length === 1 ? 'is' : 'are'} elsewhere: run cdk8s synth (or cdk8s-staged abort), which writes every wave's root`;
   }

@@ -78,7 +78,8 @@ export type Refusal =
   | { readonly type: 'waves-at-once'; readonly where: string; readonly waves: string[] }
   | { readonly type: 'change-waves-apart'; readonly tree: string; readonly change: string; readonly stage: string; readonly waves: string[] }
   | { readonly type: 'waves-reordered'; readonly waves: string[]; readonly violation: WaveOrderViolation }
-  | { readonly type: 'waves-removed-apart'; readonly where: string; readonly stage: string; readonly waves: ReadonlyArray<WavePosition> };
+  | { readonly type: 'waves-removed-apart'; readonly where: string; readonly stage: string; readonly waves: ReadonlyArray<WavePosition> }
+  | { readonly type: 'wave-removed-mid-rollout'; readonly wave: string; readonly stage: string; readonly first: string; readonly last: string };
 
 /** The result of a transition: refused, or done. */
 export type Transition<T> = { readonly refused: Refusal } | ({ readonly refused?: undefined } & T);
@@ -151,6 +152,14 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   const gone = prevStages.find(s => !names.includes(s));
   const prevIndex = gone !== undefined ? -1 : Math.max(...prevStages.map(s => names.indexOf(s)));
   const midRollout = prevStages.find(s => names.indexOf(s) > 0 && names.indexOf(s) < stages.length - 1);
+  // a wave dropped from rollout.waves mid-rollout would leave its cluster on both revisions with no root
+  if (input.waves !== undefined && prev.waves !== undefined) {
+    const kept = new Set(input.waves.map(w => w.name));
+    const dropped = prev.waves.find(w => !kept.has(w.name) && names.indexOf(w.activeStage) > 0 && names.indexOf(w.activeStage) < stages.length - 1);
+    if (dropped !== undefined) {
+      return refuse({ type: 'wave-removed-mid-rollout', wave: dropped.name, stage: dropped.activeStage, first: first.name, last: last.name });
+    }
+  }
   // raising a partition never moves a pod back: at a new size mid-rollout the plan's pods are not the running ones
   if (input.partitioned && prev.replicas !== undefined && prev.replicas !== input.replicas && midRollout !== undefined) {
     return refuse({ type: 'replicas-changed', from: prev.replicas, to: input.replicas, stage: midRollout });
@@ -498,6 +507,10 @@ function reviewWaves(base: ReviewedRollout, head: ReviewedRollout, waves: Readon
   // the stage a wave's root selected at the base: the one root's, for a rollout that had no waves yet
   const fromOf = (name: string) => (base.waves === undefined ? base.activeStage : was.get(name));
   const moved = waves.filter(w => fromOf(w.name) !== undefined && fromOf(w.name) !== w.activeStage);
+  const dropped = (base.waves ?? []).find(w => !waves.some(h => h.name === w.name) && stages.indexOf(w.activeStage) > 0 && stages.indexOf(w.activeStage) < stages.length - 1);
+  if (dropped !== undefined) {
+    return refuse({ type: 'wave-removed-mid-rollout', wave: dropped.name, stage: dropped.activeStage, first: stages[0], last: stages[stages.length - 1] });
+  }
   if (moved.length > 1) {
     return refuse({ type: 'waves-at-once', where: request.tree, waves: moved.map(w => w.name) });
   }

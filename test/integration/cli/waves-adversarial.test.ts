@@ -99,6 +99,19 @@ describe('rollout.waves changed in code mid-rollout', () => {
     for (const w of ['a', 'b', 'c']) expect(fs.existsSync(repo.path(`dist/web/clusters/${w}/kustomization.yaml`))).toBe(true);
   });
 
+  test('a wave dropped mid-rollout is refused and changes nothing; one at the last stage may go', () => {
+    repo.release({ image: 'nginx:1.1', waves: ['a', 'c'] });
+    const before = snapshot(repo);
+    const synth = repo.synth();
+    expect(synth.status).toBe(1);
+    expect(synth.stderr).toContain('rollout.waves no longer lists wave "b" of web, which is at stage "canary", between "hold" and "complete": its clusters would keep pods on both revisions with no root to promote or abort; remove a wave only at the first or the last stage (promote it to "complete" or abort first), or keep it');
+    expect(snapshot(repo)).toBe(before);
+    repo.release({ image: 'nginx:1.1', waves: ['b', 'c'] });
+    expect(repo.synth()).toEqual({ status: 0, stderr: '' });
+    expect(stagesOf(repo)).toEqual({ b: 'canary', c: 'hold' });
+    expect(fs.existsSync(repo.path('dist/web/clusters/a'))).toBe(false);
+  });
+
   test('a wave added after the waves that started starts at the first stage', () => {
     repo.release({ image: 'nginx:1.1', waves: ['a', 'b', 'c', 'z'] });
     expect(repo.synth()).toEqual({ status: 0, stderr: '' });

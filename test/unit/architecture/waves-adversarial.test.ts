@@ -81,6 +81,17 @@ describe('rollout.waves changed in code mid-rollout', () => {
     expect((added as any).state.waves).toEqual(at('a=complete', 'b=canary', 'c=hold', 'z=hold'));
     const removed = synthTransition(mid, input('web:2', [spec('a'), spec('b')]));
     expect((removed as any).state.waves).toEqual(at('a=complete', 'b=canary'));
+    expect((synthTransition(mid, input('web:2', [spec('b'), spec('c')])) as any).state.waves).toEqual(at('b=canary', 'c=hold'));
+  });
+
+  test('a wave removed mid-rollout is refused: its clusters would be left on both revisions with no root', () => {
+    const r = synthTransition(mid, input('web:2', [spec('a'), spec('c')]));
+    expect(r.refused).toEqual({ type: 'wave-removed-mid-rollout', wave: 'b', stage: 'canary', first: 'hold', last: 'complete' });
+    expect(refusalMessage(r.refused!, 'web', prose)).toBe(
+      'rollout.waves no longer lists wave "b" of web, which is at stage "canary", between "hold" and "complete": its clusters would keep pods on both revisions ' +
+      'with no root to promote or abort; remove a wave only at the first or the last stage (promote it to "complete" or abort first), or keep it');
+    // also with a new template (an abort in code): the dropped wave's pods would stay on the candidate
+    expect(synthTransition(mid, input('web:1', [spec('a'), spec('c')])).refused).toMatchObject({ type: 'wave-removed-mid-rollout', wave: 'b' });
   });
 
   test('a new template mid-rollout with allowSupersede checks the order too', () => {
@@ -115,6 +126,9 @@ describe('rollout.waves changed in code mid-rollout', () => {
     expect(reviewTransition(base, reviewed(undefined, 'canary'), request))
       .toEqual({ refused: { type: 'waves-removed-apart', where: 'dist/web: rollout.waves', stage: 'canary', waves: at('a=complete', 'b=canary', 'c=hold') } });
     expect(reviewTransition(reviewed(at('a=complete', 'b=complete'), 'complete'), reviewed(undefined, 'complete'), request)).toEqual({ change: 'unchanged', skipped: [], recreate: [] });
+    expect(reviewTransition(base, reviewed(at('a=complete', 'c=hold'), 'hold'), request))
+      .toEqual({ refused: { type: 'wave-removed-mid-rollout', wave: 'b', stage: 'canary', first: 'hold', last: 'complete' } });
+    expect(reviewTransition(base, reviewed(at('b=canary', 'c=hold'), 'canary'), request)).toEqual({ change: 'unchanged', skipped: [], recreate: [] });
   });
 
   test('review: a new template with one wave moved in the same pull request is a new rollout apart, not a supersede', () => {
