@@ -153,6 +153,15 @@ export function refusalMessage(r: Refusal, app: string, prose: KindProse): strin
       return `${r.where === 'promote' ? `promoting ${app}` : `${r.where}: ${app}`}: ${waveOrderText(r.violation)}`;
     case 'waves-at-once':
       return `${r.where}: waves ${list(r.waves)} of ${app} move in one change: promote one wave at a time, each in its own reviewed commit`;
+    case 'waves-reordered':
+      return `rollout.waves (${list(r.waves)}) would put wave ${JSON.stringify(r.violation.wave)} (at stage ${JSON.stringify(r.violation.stage)}) after wave ${JSON.stringify(r.violation.previous)} (at ${JSON.stringify(r.violation.previousStage)}, short of its nextWaveAfter ${JSON.stringify(r.violation.needed)}): ` +
+        'a change of rollout.waves mid-rollout keeps the waves that have left the first stage in order: add a new wave after them, do not reorder them, do not raise a nextWaveAfter that the next wave has already passed; change rollout.waves back, or finish or abort the rollout first';
+    case 'waves-removed-apart':
+      return `${r.where} was removed while the waves of ${app} are at different stages (${r.waves.map(w => `${w.name} at ${JSON.stringify(w.activeStage)}`).join(', ')}): ` +
+        `the one root kustomization.yaml would select ${JSON.stringify(r.stage)} for every cluster, moving the clusters of some waves forward without review and those of others back, which only an abort may do; keep rollout.waves until every wave is at the same stage (promote the rest, or abort), then remove it`;
+    case 'wave-removed-mid-rollout':
+      return `rollout.waves no longer lists wave ${JSON.stringify(r.wave)} of ${app}, which is at stage ${JSON.stringify(r.stage)}, between ${JSON.stringify(r.first)} and ${JSON.stringify(r.last)}: ` +
+        `its clusters would keep pods on both revisions with no root to promote or abort; remove a wave only at the first or the last stage (promote it to ${JSON.stringify(r.last)} or abort first), or keep it`;
     case 'change-waves-apart':
       return `${r.tree}: ${r.change} of ${app} moves every wave to ${JSON.stringify(r.stage)}, but ${list(r.waves)} ${r.waves.length === 1 ? 'is' : 'are'} elsewhere: run cdk8s synth (or cdk8s-staged abort), which writes every wave's root`;
   }

@@ -1,6 +1,6 @@
 import { PodSet, podList, StagePods } from './pods';
 import { canonicalJson, templateChanges } from './revision';
-import { AbortRecord, Color, ImmutableFields, NextState, otherColor, PlanWave, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf } from './state';
+import { AbortRecord, Color, ImmutableFields, NextState, otherColor, PlanWave, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf, WavePosition } from './state';
 import { own } from './validation';
 import { fleetStage, nextWaves, waveOrderViolation, WaveOrderViolation, waveToPromote, WaveSpec } from './waves';
 
@@ -76,7 +76,10 @@ export type Refusal =
   | { readonly type: 'wave-complete'; readonly wave: string; readonly stage: string }
   | { readonly type: 'wave-order'; readonly where: string; readonly violation: WaveOrderViolation }
   | { readonly type: 'waves-at-once'; readonly where: string; readonly waves: string[] }
-  | { readonly type: 'change-waves-apart'; readonly tree: string; readonly change: string; readonly stage: string; readonly waves: string[] };
+  | { readonly type: 'change-waves-apart'; readonly tree: string; readonly change: string; readonly stage: string; readonly waves: string[] }
+  | { readonly type: 'waves-reordered'; readonly waves: string[]; readonly violation: WaveOrderViolation }
+  | { readonly type: 'waves-removed-apart'; readonly where: string; readonly stage: string; readonly waves: ReadonlyArray<WavePosition> }
+  | { readonly type: 'wave-removed-mid-rollout'; readonly wave: string; readonly stage: string; readonly first: string; readonly last: string };
 
 /** The result of a transition: refused, or done. */
 export type Transition<T> = { readonly refused: Refusal } | ({ readonly refused?: undefined } & T);
@@ -149,6 +152,14 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   const gone = prevStages.find(s => !names.includes(s));
   const prevIndex = gone !== undefined ? -1 : Math.max(...prevStages.map(s => names.indexOf(s)));
   const midRollout = prevStages.find(s => names.indexOf(s) > 0 && names.indexOf(s) < stages.length - 1);
+  // a wave dropped from rollout.waves mid-rollout would leave its cluster on both revisions with no root
+  if (input.waves !== undefined && prev.waves !== undefined) {
+    const kept = new Set(input.waves.map(w => w.name));
+    const dropped = prev.waves.find(w => !kept.has(w.name) && names.indexOf(w.activeStage) > 0 && names.indexOf(w.activeStage) < stages.length - 1);
+    if (dropped !== undefined) {
+      return refuse({ type: 'wave-removed-mid-rollout', wave: dropped.name, stage: dropped.activeStage, first: first.name, last: last.name });
+    }
+  }
   // raising a partition never moves a pod back: at a new size mid-rollout the plan's pods are not the running ones
   if (input.partitioned && prev.replicas !== undefined && prev.replicas !== input.replicas && midRollout !== undefined) {
     return refuse({ type: 'replicas-changed', from: prev.replicas, to: input.replicas, stage: midRollout });
@@ -160,11 +171,25 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   const prevColor = prev.candidateColor ?? 'blue';
   const none: PodSet = { names: [] };
 
+  // the roots keep their stages: a change of rollout.waves in code must not put the waves out of order,
+  // nor merge waves at different stages into one root (that would move some clusters back, others forward)
+  const keptWaves = (): { refused: Refusal } | undefined => {
+    if (input.pinnedStage !== undefined || prev.waves === undefined) return undefined;
+    if (input.waves === undefined) {
+      return prev.waves.every(w => w.activeStage === prev.waves![0].activeStage) ? undefined
+        : refuse({ type: 'waves-removed-apart', where: 'rollout.waves', stage: prev.activeStage, waves: prev.waves });
+    }
+    const specs = new Map(input.waves.map(w => [w.name, w.nextWaveAfter]));
+    const waves = nextWaves(input.waves, prev.waves, prev.activeStage, { keep: true }, first.name, last.name);
+    const violation = waveOrderViolation(waves.map(w => ({ ...w, nextWaveAfter: specs.get(w.name)! })), names);
+    return violation === undefined ? undefined : refuse({ type: 'waves-reordered', waves: input.waves.map(w => w.name), violation });
+  };
+
   if (candidate.revision === prev.candidate.revision) {
     if (!prevActive) {
       return refuse({ type: 'stage-gone', stage: prevStage, stages: names });
     }
-    return { state: state(prev.activeStage, prev.stable, prev.candidate, prev.lastAbort, prevColor, true), events };
+    return keptWaves() ?? { state: state(prev.activeStage, prev.stable, prev.candidate, prev.lastAbort, prevColor, true), events };
   }
 
   if (prev.stable && candidate.revision === prev.stable.revision && !finished) {
@@ -200,6 +225,8 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   if (!input.allowSupersede) {
     return refuse({ type: 'supersede', candidate: summaryOf(candidate), previous: summaryOf(prev.candidate), changes: templateChanges(prev.candidate.template, candidate.template), stage: prevStage, moved, kept, stable });
   }
+  const waveRefusal = keptWaves();
+  if (waveRefusal !== undefined) return waveRefusal;
   events.push({ type: 'superseded', previous: prev.candidate.revision, candidate: candidate.revision, stage: prevStage, moved, kept, stable });
   return { state: state(prev.activeStage, prev.stable, candidate, null, prevColor, true), events };
 }
@@ -432,6 +459,9 @@ export function reviewTransition(base: ReviewedRollout, head: ReviewedRollout, r
     return reviewWaves(base, head, head.waves, request, recreate);
   }
   if (head.candidate.revision === base.candidate.revision) {
+    if (base.waves !== undefined && !allAt(base, head.activeStage)) {
+      return refuse({ type: 'waves-removed-apart', where: `${request.tree}: rollout.waves`, stage: head.activeStage, waves: base.waves.map(w => ({ name: w.name, activeStage: w.activeStage })) });
+    }
     const from = stages.indexOf(base.activeStage);
     if (from < 0) {
       return refuse({ type: 'change-stage-gone', tree: request.tree, stage: base.activeStage, stages });
@@ -452,10 +482,12 @@ export function reviewTransition(base: ReviewedRollout, head: ReviewedRollout, r
     }
     return allAt(head, last) ? done('abort') : apart('an abort', last);
   }
-  if (allAt(base, last) && head.stable?.revision === base.candidate.revision && head.activeStage === first) {
+  // with waves, a new template that starts some wave elsewhere than the first stage is a new rollout whose
+  // waves are apart (not a supersede: nothing was mid-rollout)
+  if (allAt(base, last) && head.stable?.revision === base.candidate.revision && (head.activeStage === first || head.waves !== undefined)) {
     return allAt(head, first) ? done('new-rollout') : apart('a new rollout', first);
   }
-  if (allAt(base, first) && head.activeStage === first && (head.stable?.revision ?? null) === (base.stable?.revision ?? null)) {
+  if (allAt(base, first) && (head.activeStage === first || head.waves !== undefined) && (head.stable?.revision ?? null) === (base.stable?.revision ?? null)) {
     return allAt(head, first) ? done('replaced') : apart('a new candidate at the first stage', first);
   }
   if (!request.allowSupersede) {
@@ -475,6 +507,10 @@ function reviewWaves(base: ReviewedRollout, head: ReviewedRollout, waves: Readon
   // the stage a wave's root selected at the base: the one root's, for a rollout that had no waves yet
   const fromOf = (name: string) => (base.waves === undefined ? base.activeStage : was.get(name));
   const moved = waves.filter(w => fromOf(w.name) !== undefined && fromOf(w.name) !== w.activeStage);
+  const dropped = (base.waves ?? []).find(w => !waves.some(h => h.name === w.name) && stages.indexOf(w.activeStage) > 0 && stages.indexOf(w.activeStage) < stages.length - 1);
+  if (dropped !== undefined) {
+    return refuse({ type: 'wave-removed-mid-rollout', wave: dropped.name, stage: dropped.activeStage, first: stages[0], last: stages[stages.length - 1] });
+  }
   if (moved.length > 1) {
     return refuse({ type: 'waves-at-once', where: request.tree, waves: moved.map(w => w.name) });
   }

@@ -67,7 +67,9 @@ export interface RolloutOptionsBase {
    * wave at a time, and a wave leaves the first stage only once the wave before it has reached its
    * `nextWaveAfter` stage. A new template starts every wave at the first stage; an abort sends every wave
    * to the last stage with the stable template. Point each wave's Argo CD Application or Flux
-   * Kustomization at its root (`ArgoCdApplicationSet` and `FluxKustomization` take the wave).
+   * Kustomization at its root (`ArgoCdApplicationSet` and `FluxKustomization` take the wave). Mid-rollout,
+   * a change of the list keeps the started waves in order (new waves go after them), drops a wave only at
+   * the first or the last stage, and removes the list only when every wave is at one stage.
    * @default - no waves: one root `kustomization.yaml` selects the active stage
    */
   readonly waves?: RolloutWave[];
