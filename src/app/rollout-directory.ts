@@ -434,7 +434,7 @@ export class RolloutDirectory {
   }
 
   private committed(): CommittedRollout {
-    return { stages: this.stageNames, activeStage: this.plan.activeStage, waves: this.plan.waves, pinned: this.plan.pinned, candidate: this.plan.candidate, stable: this.state.stable };
+    return { stages: this.stageNames, activeStage: this.plan.activeStage, tracksColor: this.kind.tracksColor, waves: this.plan.waves, pinned: this.plan.pinned, candidate: this.plan.candidate, stable: this.state.stable };
   }
 
   private prose() {

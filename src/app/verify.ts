@@ -211,7 +211,7 @@ function verifyTree(
 function reviewed(t: CommittedTree): ReviewedRollout {
   const plan = t.plan;
   const { activeStage, waves, pinned, candidate } = plan;
-  return { stages: plan.stages.map(s => s.name), activeStage, waves, pinned, candidate, stable: t.state.stable, immutable: t.state.immutable };
+  return { stages: plan.stages.map(s => s.name), activeStage, tracksColor: t.kind.tracksColor, waves, pinned, candidate, stable: t.state.stable, immutable: t.state.immutable };
 }
 
 /** The report as text for a reviewer. */

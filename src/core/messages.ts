@@ -147,6 +147,8 @@ export function refusalMessage(r: Refusal, app: string, prose: KindProse): strin
       return r.waves.length === 0
         ? `${r.field} (${JSON.stringify(r.wave)}): ${app} has no waves (rollout.waves); leave ${r.field} out`
         : `${r.field} (${JSON.stringify(r.wave)}) is not a wave of ${app}: ${list(r.waves)}`;
+    case 'abort-after-cleanup':
+      return `${r.where}: wave${r.waves.length === 1 ? '' : 's'} ${list(r.waves)} of ${app} ${r.waves.length === 1 ? 'is' : 'are'} at ${JSON.stringify(r.last)}, where the stable colour is scaled to 0: an abort would switch ${r.waves.length === 1 ? 'its' : 'their'} Service to a colour with no pods. Roll forward instead: promote every wave to ${JSON.stringify(r.last)}, then set the template in code back to the stable revision and run cdk8s synth, which starts a new rollout of it at the first stage`;
     case 'wave-complete':
       return `wave ${JSON.stringify(r.wave)} of ${app} is complete (stage ${JSON.stringify(r.stage)}): promote the next wave`;
     case 'wave-order':

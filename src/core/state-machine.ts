@@ -79,6 +79,7 @@ export type Refusal =
   | { readonly type: 'change-waves-apart'; readonly tree: string; readonly change: string; readonly stage: string; readonly waves: string[] }
   | { readonly type: 'waves-reordered'; readonly waves: string[]; readonly violation: WaveOrderViolation }
   | { readonly type: 'waves-removed-apart'; readonly where: string; readonly stage: string; readonly waves: ReadonlyArray<WavePosition> }
+  | { readonly type: 'abort-after-cleanup'; readonly where: string; readonly waves: string[]; readonly last: string }
   | { readonly type: 'wave-removed-mid-rollout'; readonly wave: string; readonly stage: string; readonly first: string; readonly last: string };
 
 /** The result of a transition: refused, or done. */
@@ -194,6 +195,10 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
 
   if (prev.stable && candidate.revision === prev.stable.revision && !finished) {
     // abort: the template is back at the stable revision before the rollout completed
+    const cleaned = input.tracksColor && prev.waves !== undefined ? prev.waves.filter(w => w.activeStage === last.name).map(w => w.name) : [];
+    if (cleaned.length > 0) {
+      return refuse({ type: 'abort-after-cleanup', where: 'the template back at the stable revision', waves: cleaned, last: last.name });
+    }
     const pods = prevActive ? prevActive.candidate : none;
     if (input.pinnedStage !== undefined) {
       const stranded = input.stranded(input.pinnedStage, prevStage);
@@ -236,6 +241,11 @@ export interface CommittedRollout {
   /** The stage names, first to last. */
   readonly stages: string[];
   readonly activeStage: string;
+  /**
+   * Blue/green: the last stage scales the stable colour to 0, so a wave there cannot be aborted.
+   * @default false
+   */
+  readonly tracksColor?: boolean;
   /**
    * The waves and their stages.
    * @default - no waves
@@ -357,7 +367,17 @@ export function abortTransition(r: CommittedRollout): Transition<AbortDone> {
   if (from === last) {
     return refuse({ type: 'complete', operation: 'abort', stage: r.activeStage, candidate: r.candidate.revision, stable: summaryOf(r.stable) });
   }
+  const cleaned = cleanedWaves(r);
+  if (cleaned.length > 0) {
+    return refuse({ type: 'abort-after-cleanup', where: 'abort', waves: cleaned, last: r.stages[last] });
+  }
   return { from, to: last, stable: r.stable };
+}
+
+/** Blue/green waves at the last stage, whose stable colour is scaled to 0: an abort would leave their Service without pods. */
+function cleanedWaves(r: CommittedRollout): string[] {
+  const last = r.stages[r.stages.length - 1];
+  return r.tracksColor && r.waves !== undefined ? r.waves.filter(w => w.activeStage === last).map(w => w.name) : [];
 }
 
 /** A change of the stage the root kustomization.yaml selects, edited by hand (a Git web editor, Kargo, Renovate). */
@@ -477,6 +497,10 @@ export function reviewTransition(base: ReviewedRollout, head: ReviewedRollout, r
     return done('promote', skipped);
   }
   if (base.stable && head.candidate.revision === base.stable.revision && !allAt(base, last)) {
+    const cleaned = cleanedWaves(base);
+    if (cleaned.length > 0) {
+      return refuse({ type: 'abort-after-cleanup', where: request.tree, waves: cleaned, last });
+    }
     if (head.activeStage !== last) {
       return refuse({ type: 'change-abort-stage', tree: request.tree, to: head.activeStage, last });
     }

@@ -108,6 +108,9 @@ export function resolveRolloutOptions(options: RolloutOptionsBase, stageNames: s
     gates: checkGates(options.gates, stageNames),
     waves: checkWaves(options.waves, stageNames),
   };
+  if (resolved.waves !== undefined && pinned !== undefined) {
+    throw new Error(`rollout.activeStage (${show(pinned)}) cannot be set with rollout.waves: a pin would put every wave at one stage, moving complete waves back and waiting waves forward out of order; promote the waves one at a time (cdk8s-staged promote --wave), or leave rollout.waves out to pin the one root`);
+  }
   if (resolved.waves === undefined) {
     for (const [stage, gate] of Object.entries(resolved.gates ?? {})) {
       const uses = gate.analyses.find(a => a.variables.includes('wave'));

@@ -162,6 +162,7 @@ describe('rollout.waves in code: bad input is refused with the field, the value 
     [{ waves: [{ name: 'a' }, { name: 'a' }] }, 'rollout.waves[1].name ("a") is also rollout.waves[0].name: each wave has its own root, clusters/<name>, and needs its own name'],
     [{ waves: [{ name: 'a', nextWaveAfter: 'half' }] }, 'rollout.waves[0].nextWaveAfter ("half") must be one of the plan\'s stages: "hold", "canary", "percent-50", "complete"'],
     [{ waves: [{ name: 'a', cluster: 'x' }] }, 'rollout.waves[0]'],
+    [{ waves: [{ name: 'a' }], activeStage: 'canary' }, 'rollout.activeStage ("canary") cannot be set with rollout.waves: a pin would put every wave at one stage'],
   ])('%j', (rollout, message) => {
     expect(build(rollout)).toThrow(message);
   });
