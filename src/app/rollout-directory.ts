@@ -434,7 +434,8 @@ export class RolloutDirectory {
   }
 
   private committed(): CommittedRollout {
-    return { stages: this.stageNames, activeStage: this.plan.activeStage, tracksColor: this.kind.tracksColor, waves: this.plan.waves, pinned: this.plan.pinned, candidate: this.plan.candidate, stable: this.state.stable };
+    const { activeStage, waves, pinned, candidate } = this.plan;
+    return { stages: this.stageNames, activeStage, tracksColor: this.kind.tracksColor, waves, pinned, candidate, stable: this.state.stable };
   }
 
   private prose() {
