@@ -71,7 +71,7 @@ export function checkInsideRoot(root: string, target: string, what: string, cach
     let stat = cache?.stats.get(dir);
     if (stat === undefined) {
       try {
-        stat = fs.lstatSync(dir);
+        stat = fs.lstatSync(dir, { throwIfNoEntry: false }) ?? null;
       } catch {
         stat = null;
       }
