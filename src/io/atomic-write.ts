@@ -75,8 +75,10 @@ interface Journal {
  * CDK8S_STAGED_TEST_CRASH_AT names one, the process kills itself with SIGKILL there. Not an API.
  */
 function crashPoint(step: string): void {
-  if (process.env.CDK8S_STAGED_TEST_CRASH_AT === step) process.kill(process.pid, 'SIGKILL');
+  if (crashAt !== undefined && crashAt === step) process.kill(process.pid, 'SIGKILL');
 }
+/** Read once per commit (a process.env lookup per rename adds up over thousands of trees). */
+let crashAt: string | undefined;
 
 /**
  * Put trees and files in place with one commit point, holding the write lock of `root`.
@@ -181,6 +183,7 @@ export class OutputWriter {
     this.ops = options.ops ?? realFs;
     this.cache = options.cache ?? new PathCache();
     this.stagingDirs = new Set((options.stagingDirectories ?? []).map(d => path.resolve(d)));
+    crashAt = process.env.CDK8S_STAGED_TEST_CRASH_AT || undefined;
     this.writeStagingJournal();
     crashPoint('journal-staging');
   }
@@ -188,10 +191,11 @@ export class OutputWriter {
   /** Check a tree and write it to its temporary sibling. */
   public addTree(tree: TreeToWrite): void {
     this.guard(() => {
-      checkTree(this.root, tree, this.cache);
+      checkTreePaths(this.root, tree, this.cache);
+      const exists = checkTreeTarget(tree);
       this.checkTreeOverlap(tree);
       removeLegacyLeftovers([tree.directory], this.cache);
-      this.stageTree(tree);
+      this.stageTree(tree, exists);
     });
   }
 
@@ -229,10 +233,10 @@ export class OutputWriter {
     }
   }
 
-  /** @internal Stage a tree already checked. */
-  public stageTree(tree: TreeToWrite): void {
+  /** @internal Stage a tree already checked (`exists`: its target is there, known from the check). */
+  public stageTree(tree: TreeToWrite, exists = fs.existsSync(path.resolve(tree.directory))): void {
     const target = path.resolve(tree.directory);
-    const step: Step = { target, staged: this.sibling(STAGED_PREFIX, target), backup: fs.existsSync(target) ? this.sibling(BACKUP_PREFIX, target) : null, tree: true };
+    const step: Step = { target, staged: this.sibling(STAGED_PREFIX, target), backup: exists ? this.sibling(BACKUP_PREFIX, target) : null, tree: true };
     this.prepare(step);
     this.trees.push({ directory: tree.directory, files: EMPTY, within: tree.within });
     stageTree(step.staged, tree, this.ops);
@@ -347,8 +351,10 @@ function stageTree(tmp: string, tree: TreeToWrite, ops: FileSystemOps): void {
 function rollForward(root: string, steps: Step[], live: boolean): void {
   let n = 0;
   for (const step of steps) {
-    if (fs.existsSync(step.staged)) {
-      if (step.tree && step.backup && fs.existsSync(step.target) && !fs.existsSync(step.backup)) {
+    // a live commit staged every step and has not moved a target yet; a recovery after a crash looks,
+    // since it may run again after any of these renames
+    if (live || fs.existsSync(step.staged)) {
+      if (step.tree && step.backup && fs.existsSync(step.target) && (live || !fs.existsSync(step.backup))) {
         fs.renameSync(step.target, step.backup);
         if (live) crashPoint(`rename-${++n}`);
       }
@@ -526,6 +532,7 @@ const LEGACY = /^\.staged-tmp-[0-9]+-[0-9]+-(.+?)(-old)?$/;
 export class PathCache {
   public readonly realRoots = new Map<string, string | null>();
   public readonly stats = new Map<string, fs.Stats | null>();
+  public readonly walked = new Set<string>();
   public readonly madeDirs = new Set<string>();
   private readonly legacy = new Map<string, Map<string, string[]>>();
 
@@ -566,12 +573,6 @@ export function checkOutputs(root: string, trees: TreeToWrite[], files: FileToWr
   checkDisjointOutputs([...trees.map(t => ({ path: path.resolve(t.directory), what: 'rollout directory' })), ...files.map(f => ({ path: path.resolve(f.path), what: 'output file' }))]);
   for (const file of files) checkFileTarget(file.path);
   for (const tree of trees) checkTreeTarget(tree);
-}
-
-/** One tree's checks of `checkOutputs` but the overlap with other outputs. */
-function checkTree(root: string, tree: TreeToWrite, cache: PathCache): void {
-  checkTreePaths(root, tree, cache);
-  checkTreeTarget(tree);
 }
 
 function checkTreePaths(root: string, tree: TreeToWrite, cache: PathCache): void {
@@ -631,10 +632,11 @@ function checkFileTarget(file: string): void {
   }
 }
 
-function checkTreeTarget(tree: TreeToWrite): void {
+/** @returns whether the target exists (a directory the library wrote) */
+function checkTreeTarget(tree: TreeToWrite): boolean {
   const dir = path.resolve(tree.directory);
   const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
-  if (stat === undefined) return;
+  if (stat === undefined) return false;
   if (stat.isSymbolicLink()) {
     throw new Error(`rollout directory ${dir} is a symbolic link: the library replaces only directories it wrote and never deletes a link; replace it with the directory or remove it`);
   }
@@ -657,6 +659,7 @@ function checkTreeTarget(tree: TreeToWrite): void {
       throw new Error(`the rollout directory ${dir} holds files this library did not write: ${foreign.join(', ')}. A synth replaces the directory whole and never deletes files it did not write: move them out (or delete them) and synth again`);
     }
   }
+  return true;
 }
 
 /**

@@ -65,6 +65,9 @@ export function checkInsideRoot(root: string, target: string, what: string, cach
   if (realRoot === null) {
     return; // the root does not exist yet: nothing below it can be a symlink
   }
+  // the directories between the root and the target's parent, checked once per operation
+  const walk = `${resolvedRoot}\0${path.dirname(resolved)}`;
+  if (cache?.walked.has(walk)) return;
   let dir = resolvedRoot;
   for (const part of path.dirname(rel) === '.' ? [] : path.dirname(rel).split(path.sep)) {
     dir = path.join(dir, part);
@@ -89,15 +92,19 @@ export function checkInsideRoot(root: string, target: string, what: string, cach
       throw new Error(`${what} ${target} cannot be written: ${dir} is a file, not a directory; move it away`);
     }
   }
+  cache?.walked.add(walk);
 }
 
 /**
  * What `checkInsideRoot` may remember within one operation, which creates no symlink meanwhile: the
- * real path of each root (null: missing) and the lstat of each directory on the way (null: missing).
+ * real path of each root (null: missing), the lstat of each directory on the way (null: missing) and the
+ * walks that passed.
  */
 export interface InsideRootCache {
   readonly realRoots: Map<string, string | null>;
   readonly stats: Map<string, fs.Stats | null>;
+  /** `<root>\0<parent of a target>` for each walk from a root to a target's parent that passed. */
+  readonly walked: Set<string>;
 }
 
 /**
