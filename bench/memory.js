@@ -1,6 +1,6 @@
 // @ts-nocheck
 // node --expose-gc bench/memory.js N [PHASES=1]: the heap retained (after a full GC) once the N apps are
-// constructed, once every rollout is rendered (before the write, with PHASES=1) and after the synth, and
+// constructed, once every rollout is rendered and staged (before the commit, with PHASES=1) and after the synth, and
 // the peak RSS so far. Runs the compiled lib/ (npx projen compile first). Not part of npm run bench.
 const path = require('path');
 const N = Number(process.argv[2]);
@@ -20,7 +20,8 @@ if (process.env.PHASES) {
   const m = require('../lib/app/staged-app.js');
   const sa = m.StagedApp.prototype;
   const r = sa.renderRollouts;
-  sa.renderRollouts = function () { const x = r.call(this); report('rendered (before write)'); return x; };
+  // every tree is written to its temporary sibling as it is rendered: this is before the commit point
+  sa.renderRollouts = function (...args) { const x = r.apply(this, args); report('rendered and staged (before commit)'); return x; };
 }
 app.synth();
 report(`synth done ${Date.now() - t0} ms`);

@@ -10,7 +10,7 @@ import { synthState } from '../core/kinds/synth';
 import { checkEmittedObjects } from '../core/object-checks';
 import { RolloutState } from '../core/state';
 import { withWaves } from '../core/wave-plan';
-import { FileToWrite, TreeToWrite, checkDisjoint, checkStateDirectory, commitOutputs } from '../io/atomic-write';
+import { FileToWrite, OutputWriter, TreeToWrite, checkDisjoint, checkStateDirectory } from '../io/atomic-write';
 import { pathExists } from '../io/files';
 import { committedFilesAtHead, restoreOutputFromHead } from '../io/git';
 import { warnIfGitIgnored } from '../io/git-ignore';
@@ -59,6 +59,13 @@ interface RenderedRollout {
   readonly previousFiles: string[];
 }
 
+/** What the synth keeps of a rollout once its tree is written to its temporary sibling. */
+interface WrittenRollout {
+  readonly apiObjects: ApiObject[];
+  readonly stateContent: string;
+  readonly stateFile: string;
+}
+
 /**
  * A cdk8s `App` that writes each staged rollout as a tree of Kustomize directories and keeps the rollout
  * state in Git.
@@ -103,9 +110,9 @@ export class StagedApp extends App {
   /** Render every rollout tree in memory: rollout directory -> (relative file -> content). Writes nothing. */
   public renderFiles(): { [directory: string]: { [file: string]: string } } {
     const out: { [directory: string]: { [file: string]: string } } = {};
-    for (const r of this.renderRollouts()) {
+    this.renderRollouts(r => {
       out[r.source.directory] = Object.fromEntries(r.tree.files);
-    }
+    });
     return out;
   }
 
@@ -117,25 +124,37 @@ export class StagedApp extends App {
     if (!this.readOnlyState) checkStateDirectory(outdir, this.stateDirectory);
     const root = repositoryRoot(this.readOnlyState ? [outdir] : [outdir, this.stateDirectory]);
     withWriteLock(root, () => {
-      let rollouts: RenderedRollout[];
+      // each tree is written to its temporary sibling as soon as it is rendered, and its content dropped;
+      // the one commit point is writer.commit(), after every rollout rendered
+      const writer = OutputWriter.begin(root, { stagingDirectories: this.readOnlyState ? [outdir] : [outdir, this.stateDirectory] });
+      const rollouts: WrittenRollout[] = [];
       try {
-        rollouts = this.renderRollouts();
+        this.renderRollouts(r => {
+          writer.addTree({ ...r.tree, previousFiles: r.previousFiles, within: outdir });
+          rollouts.push({ apiObjects: r.apiObjects, stateContent: r.stateContent, stateFile: r.stateFile });
+        });
       } catch (err) {
+        writer.abort();
         const restored = this.restoreCommittedOutput();
         if (restored) {
           (err as Error).message += `\n(cdk8s synth deleted ${this.outdir} before the app ran; the committed files were restored from git HEAD, so nothing changed)`;
         }
         throw err;
       }
-      const files: FileToWrite[] = this.chartManifests(rollouts).map(f => ({ ...f, within: outdir }));
-      if (this.recordMetadata) {
-        files.push({ ...this.constructMetadata(), within: outdir });
+      try {
+        const files: FileToWrite[] = this.chartManifests(rollouts).map(f => ({ ...f, within: outdir }));
+        if (this.recordMetadata) {
+          files.push({ ...this.constructMetadata(), within: outdir });
+        }
+        if (!this.readOnlyState) {
+          files.push(...rollouts.map(r => ({ path: r.stateFile, content: r.stateContent, within: this.stateDirectory })));
+        }
+        for (const file of files) writer.addFile(file);
+      } catch (err) {
+        writer.abort();
+        throw err;
       }
-      if (!this.readOnlyState) {
-        files.push(...rollouts.map(r => ({ path: r.stateFile, content: r.stateContent, within: this.stateDirectory })));
-      }
-      const trees: TreeToWrite[] = rollouts.map(r => ({ ...r.tree, previousFiles: r.previousFiles, within: outdir }));
-      commitOutputs({ root, trees, files });
+      writer.commit();
     });
   }
 
@@ -163,7 +182,8 @@ export class StagedApp extends App {
     return restoreOutputFromHead(path.resolve(this.outdir));
   }
 
-  private renderRollouts(): RenderedRollout[] {
+  /** Render every rollout, handing each to `each` as soon as it is rendered (in the order of the sources). */
+  private renderRollouts(each: (r: RenderedRollout) => void): void {
     const constructs = this.node.findAll();
     const errors = constructs.flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
     if (errors.length > 0) {
@@ -180,7 +200,7 @@ export class StagedApp extends App {
     const outdir = path.resolve(this.outdir);
     const trees = treeObjects(sources);
 
-    return sources.map((source, i) => {
+    sources.forEach((source, i) => {
       const apiObjects = trees[i];
       const objects = apiObjects.map(o => this.rendered.get(o));
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
@@ -193,7 +213,7 @@ export class StagedApp extends App {
       const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
       // a staged object is written in its tree only: its JSON is not needed past here
       for (const o of apiObjects) this.rendered.delete(o);
-      return { source, apiObjects, tree: { directory, files: rendered.tree }, stateContent: stateJson(state), stateFile, previousFiles: previous?.files ?? [] };
+      each({ source, apiObjects, tree: { directory, files: rendered.tree }, stateContent: stateJson(state), stateFile, previousFiles: previous?.files ?? [] });
     });
   }
 
@@ -236,7 +256,7 @@ export class StagedApp extends App {
     return { path: path.join(path.resolve(this.outdir), 'construct-metadata.json'), content: JSON.stringify({ version: '1.0.0', resources }) };
   }
 
-  private chartManifests(rollouts: RenderedRollout[]): FileToWrite[] {
+  private chartManifests(rollouts: WrittenRollout[]): FileToWrite[] {
     const out: FileToWrite[] = [];
     if (this.rendered.size === 0) {
       return out; // every object is in a rollout's tree (their JSON is dropped once rendered)

@@ -2,7 +2,33 @@ import { createHash } from 'crypto';
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return canonical(value) as string;
+}
+
+/** An array index as a property key: a plain object lists those first, in numeric order, whatever the insertion order. */
+const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/;
+
+/**
+ * `JSON.stringify(sortKeys(value))`, written directly (no sorted copy of every object): the same text for
+ * every value. An object with a key that is an array index takes the copy, whose key order the engine sets.
+ */
+function canonical(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    const parts: string[] = [];
+    for (let i = 0; i < value.length; i++) parts.push(canonical(value[i]) ?? 'null');
+    return `[${parts.join(',')}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    if (keys.some(k => INDEX_KEY.test(k))) return JSON.stringify(sortKeys(value));
+    const parts: string[] = [];
+    for (const k of keys) {
+      const v = canonical((value as any)[k]);
+      if (v !== undefined) parts.push(`${JSON.stringify(k)}:${v}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function sortKeys(value: unknown): unknown {

@@ -64,6 +64,10 @@ interface Journal {
   readonly phase: 'staging' | 'committed';
   readonly pid: number;
   readonly steps: Step[];
+  /** The commit's id: its temporary siblings are named `.staged-tmp-<id>-...` (staging phase). */
+  readonly id?: string;
+  /** Where the temporary siblings are created (staging phase): a rollback removes the commit's there. */
+  readonly stagingDirectories?: string[];
 }
 
 /**
@@ -71,30 +75,46 @@ interface Journal {
  * CDK8S_STAGED_TEST_CRASH_AT names one, the process kills itself with SIGKILL there. Not an API.
  */
 function crashPoint(step: string): void {
-  if (process.env.CDK8S_STAGED_TEST_CRASH_AT === step) process.kill(process.pid, 'SIGKILL');
+  if (crashAt !== undefined && crashAt === step) process.kill(process.pid, 'SIGKILL');
 }
+/** Read once per commit (a process.env lookup per rename adds up over thousands of trees). */
+let crashAt: string | undefined;
 
 /**
  * Put trees and files in place with one commit point, holding the write lock of `root`.
  *
  * 1. Checks every output before anything is written (see `checkOutputs`).
- * 2. Writes the journal (phase `staging`, listing every rename), then every tree and file to a
- *    temporary sibling (`.staged-tmp-*`, same directory, so renames never copy). A failure here removes
- *    the temporary copies and the journal: nothing else changed.
- * 3. The commit point: the journal is replaced by one with phase `committed` (written, fsynced, renamed).
+ * 2. Writes the journal (phase `staging`, naming the directories that get temporary siblings), then every
+ *    tree and file to a temporary sibling (`.staged-tmp-*`, same directory, so renames never copy). A
+ *    failure here removes the temporary copies and the journal: nothing else changed.
+ * 3. The commit point: the journal is replaced by one with phase `committed`, listing every rename
+ *    (written, fsynced, renamed).
  * 4. Existing trees move to `.staged-old-*`, the new trees and files are renamed into place, the old
  *    trees are removed, then the journal.
  *
  * A process killed at any step leaves the journal behind; the next writer (or a reader opening a tree)
  * rolls it back (before the commit point) or forward (after it), so trees and state files are always the
- * old ones or the new ones, whole.
+ * old ones or the new ones, whole. `OutputWriter` is the same commit with the trees given one by one.
  */
 export function commitOutputs(request: CommitRequest): void {
   const root = path.resolve(request.root);
   withWriteLock(root, () => {
-    checkOutputs(root, request.trees, request.files);
-    removeLegacyLeftovers([...request.trees.map(t => t.directory), ...request.files.map(f => f.path)]);
-    commitChecked(root, request.trees, request.files, request.ops ?? realFs);
+    const cache = new PathCache();
+    checkOutputs(root, request.trees, request.files, cache);
+    removeLegacyLeftovers([...request.trees.map(t => t.directory), ...request.files.map(f => f.path)], cache);
+    const writer = OutputWriter.begin(root, {
+      ops: request.ops,
+      stagingDirectories: [...request.trees.map(t => path.dirname(path.resolve(t.directory))), ...request.files.map(f => path.dirname(path.resolve(f.path)))],
+      cache,
+    });
+    try {
+      for (const tree of request.trees) writer.stageTree(tree);
+      for (const file of request.files) writer.stageFile(file);
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    writer.commitStaged();
   });
 }
 
@@ -107,40 +127,212 @@ export function writeAtomically(trees: TreeToWrite[], files: FileToWrite[], ops:
   commitOutputs({ root: repositoryRoot(targets.map(t => path.dirname(t))), trees, files, ops });
 }
 
-function commitChecked(root: string, trees: TreeToWrite[], files: FileToWrite[], ops: FileSystemOps): void {
-  const id = `${process.pid}-${Date.now().toString(36)}`;
-  const steps: Step[] = [];
-  const sibling = (prefix: string, target: string) => path.join(path.dirname(target), `${prefix}${id}-${steps.length}-${path.basename(target)}`);
-  for (const tree of trees) {
-    const target = path.resolve(tree.directory);
-    steps.push({ target, staged: sibling(STAGED_PREFIX, target), backup: fs.existsSync(target) ? sibling(BACKUP_PREFIX, target) : null, tree: true });
+/** Options of `OutputWriter.begin`. */
+export interface OutputWriterOptions {
+  /** @default - the real file system */
+  readonly ops?: FileSystemOps;
+  /**
+   * The directories the temporary siblings will be created in (the parents of the outputs), as far as
+   * they are known: the staging journal names them, so a recovery removes what a killed writer staged.
+   * Another directory is added (the journal rewritten) when an output needs it.
+   */
+  readonly stagingDirectories?: string[];
+  /** @internal */
+  readonly cache?: PathCache;
+}
+
+/**
+ * One commit, with the outputs given one at a time: each tree is checked and written to its temporary
+ * sibling when it is added, so the caller can drop its content; nothing replaces an output before
+ * `commit()`, the one commit point. The caller holds the write lock of `root` from `begin` to
+ * `commit` or `abort`.
+ *
+ * - `begin` writes the staging journal (a killed writer's temporary siblings are removed by the next
+ *   writer or reader);
+ * - `addTree` checks the tree as `checkOutputs` does (inside its directories, plain file names, a target
+ *   that is a directory the library wrote, no overlap with the trees added before) and stages it;
+ * - `addFile` checks the file's path; files are staged at `commit`, after the overlap check of all outputs;
+ * - `commit` checks that no two outputs overlap, stages the files, then commits as `commitOutputs`;
+ * - `abort` (or any failure inside `addTree`, `addFile` or `commit` before the commit point) removes the
+ *   temporary siblings, the directories the writer created and the journal: nothing else changed.
+ */
+export class OutputWriter {
+  /** Start a commit in `root`, whose write lock the caller holds. */
+  public static begin(root: string, options: OutputWriterOptions = {}): OutputWriter {
+    return new OutputWriter(path.resolve(root), options);
   }
-  for (const file of files) {
-    const target = path.resolve(file.path);
-    steps.push({ target, staged: sibling(STAGED_PREFIX, target), backup: null, tree: false });
+
+  private readonly ops: FileSystemOps;
+  private readonly cache: PathCache;
+  private readonly id = `${process.pid}-${Date.now().toString(36)}`;
+  private readonly steps: Step[] = [];
+  private readonly stagingDirs: Set<string>;
+  private readonly trees: TreeToWrite[] = [];
+  private readonly files: FileToWrite[] = [];
+  /** Folded tree paths, and every folded directory above one: an overlap of two trees is found as they come. */
+  private readonly treeKeys = new Set<string>();
+  private readonly treeAncestors = new Set<string>();
+  /** Directories this writer created (parents of temporary siblings), removed again by an abort. */
+  private readonly createdDirs: string[] = [];
+  private state: 'open' | 'committed' | 'aborted' = 'open';
+
+  private constructor(private readonly root: string, options: OutputWriterOptions) {
+    if (!holdsWriteLock(root)) {
+      throw new Error(`a commit in ${root} needs its write lock`);
+    }
+    this.ops = options.ops ?? realFs;
+    this.cache = options.cache ?? new PathCache();
+    this.stagingDirs = new Set((options.stagingDirectories ?? []).map(d => path.resolve(d)));
+    crashAt = process.env.CDK8S_STAGED_TEST_CRASH_AT || undefined;
+    this.writeStagingJournal();
+    crashPoint('journal-staging');
   }
-  writeJournal(root, { schemaVersion: 1, phase: 'staging', pid: process.pid, steps });
-  crashPoint('journal-staging');
-  try {
-    trees.forEach((tree, i) => stageTree(steps[i].staged, tree, ops));
-    files.forEach((file, i) => {
-      const staged = steps[trees.length + i].staged;
-      fs.mkdirSync(path.dirname(staged), { recursive: true });
-      ops.writeFileSync(staged, file.content);
-      fsyncPath(staged);
+
+  /** Check a tree and write it to its temporary sibling. */
+  public addTree(tree: TreeToWrite): void {
+    this.guard(() => {
+      checkTreePaths(this.root, tree, this.cache);
+      const exists = checkTreeTarget(tree);
+      this.checkTreeOverlap(tree);
+      removeLegacyLeftovers([tree.directory], this.cache);
+      this.stageTree(tree, exists);
     });
-  } catch (err) {
-    rollBack(root, steps);
-    throw err;
   }
-  crashPoint('staged');
-  writeJournal(root, { schemaVersion: 1, phase: 'committed', pid: process.pid, steps });
-  crashPoint('committed');
-  rollForward(root, steps, true);
+
+  /** Check a file's path; it is written at `commit`. */
+  public addFile(file: FileToWrite): void {
+    this.guard(() => {
+      checkFile(this.root, file, this.cache);
+      this.files.push(file);
+    });
+  }
+
+  /** The commit point: check that no outputs overlap, write the files, then put everything in place. */
+  public commit(): void {
+    this.guard(() => {
+      checkDisjointOutputs([...this.trees.map(t => ({ path: path.resolve(t.directory), what: 'rollout directory' })), ...this.files.map(f => ({ path: path.resolve(f.path), what: 'output file' }))]);
+      for (const file of this.files) checkFileTarget(file.path);
+      removeLegacyLeftovers(this.files.map(f => f.path), this.cache);
+      const files = this.files.splice(0);
+      for (const file of files) this.stageFile(file);
+    });
+    this.commitStaged();
+  }
+
+  /** Remove everything staged; nothing else changed. */
+  public abort(): void {
+    if (this.state !== 'open') return;
+    this.state = 'aborted';
+    rollBack(this.root, this.steps);
+    for (const dir of this.createdDirs.reverse()) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // not empty: something else was put there meanwhile, left alone
+      }
+    }
+  }
+
+  /** @internal Stage a tree already checked (`exists`: its target is there, known from the check). */
+  public stageTree(tree: TreeToWrite, exists = fs.existsSync(path.resolve(tree.directory))): void {
+    const target = path.resolve(tree.directory);
+    const step: Step = { target, staged: this.sibling(STAGED_PREFIX, target), backup: exists ? this.sibling(BACKUP_PREFIX, target) : null, tree: true };
+    this.prepare(step);
+    this.trees.push({ directory: tree.directory, files: EMPTY, within: tree.within });
+    stageTree(step.staged, tree, this.ops);
+  }
+
+  /** @internal Stage a file already checked. */
+  public stageFile(file: FileToWrite): void {
+    const target = path.resolve(file.path);
+    const step: Step = { target, staged: this.sibling(STAGED_PREFIX, target), backup: null, tree: false };
+    this.prepare(step);
+    this.files.push({ path: file.path, content: '', within: file.within });
+    writeDurably(step.staged, file.content, this.ops);
+  }
+
+  /** @internal The commit point and the renames, everything staged. */
+  public commitStaged(): void {
+    if (this.state !== 'open') throw new Error(`this commit in ${this.root} is ${this.state}`);
+    crashPoint('staged');
+    writeJournal(this.root, { schemaVersion: 1, phase: 'committed', pid: process.pid, steps: this.steps });
+    this.state = 'committed';
+    crashPoint('committed');
+    rollForward(this.root, this.steps, true);
+  }
+
+  private guard(fn: () => void): void {
+    if (this.state !== 'open') throw new Error(`this commit in ${this.root} is ${this.state}`);
+    try {
+      fn();
+    } catch (err) {
+      this.abort();
+      throw err;
+    }
+  }
+
+  private sibling(prefix: string, target: string): string {
+    return path.join(path.dirname(target), `${prefix}${this.id}-${this.steps.length}-${path.basename(target)}`);
+  }
+
+  /** Record the step (so an abort removes it), its directory in the journal, and create the parents. */
+  private prepare(step: Step): void {
+    const dir = path.dirname(step.staged);
+    if (!this.stagingDirs.has(dir)) {
+      this.stagingDirs.add(dir);
+      this.writeStagingJournal();
+    }
+    this.steps.push(step);
+    this.ensureDirectory(dir);
+  }
+
+  private ensureDirectory(dir: string): void {
+    if (this.cache.madeDirs.has(dir)) return;
+    const missing: string[] = [];
+    for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) missing.push(d);
+    for (const d of missing.reverse()) {
+      fs.mkdirSync(d);
+      this.createdDirs.push(d);
+    }
+    this.cache.madeDirs.add(dir);
+  }
+
+  private checkTreeOverlap(tree: TreeToWrite): void {
+    const key = foldCase(tree.directory);
+    let overlap = this.treeKeys.has(key) || this.treeAncestors.has(key);
+    for (let d = path.dirname(key); !overlap && d !== path.dirname(d); d = path.dirname(d)) overlap = this.treeKeys.has(d);
+    if (overlap) {
+      // the same message as the check of all outputs
+      checkDisjointOutputs([...this.trees, tree].map(t => ({ path: path.resolve(t.directory), what: 'rollout directory' })));
+    }
+    this.treeKeys.add(key);
+    for (let d = path.dirname(key); d !== path.dirname(d) && !this.treeAncestors.has(d); d = path.dirname(d)) this.treeAncestors.add(d);
+  }
+
+  private writeStagingJournal(): void {
+    writeJournal(this.root, { schemaVersion: 1, phase: 'staging', pid: process.pid, steps: [], id: this.id, stagingDirectories: [...this.stagingDirs].sort() });
+  }
+}
+
+const EMPTY = new Map<string, string>();
+
+/** Write a file and sync it to disk (one descriptor: open, write, fsync, close). */
+function writeDurably(file: string, content: string, ops: FileSystemOps): void {
+  if (ops !== realFs) {
+    ops.writeFileSync(file, content);
+    fsyncPath(file);
+    return;
+  }
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeFileSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function stageTree(tmp: string, tree: TreeToWrite, ops: FileSystemOps): void {
-  fs.mkdirSync(path.dirname(tmp), { recursive: true });
   // each directory once, parents first (a tree has a few directories and many files)
   const dirs = new Set<string>();
   for (const file of tree.files.keys()) {
@@ -151,9 +343,7 @@ function stageTree(tmp: string, tree: TreeToWrite, ops: FileSystemOps): void {
     fs.mkdirSync(path.join(tmp, d));
   }
   for (const [file, content] of tree.files) {
-    const full = path.join(tmp, file);
-    ops.writeFileSync(full, content);
-    fsyncPath(full);
+    writeDurably(path.join(tmp, file), content, ops);
   }
 }
 
@@ -161,8 +351,10 @@ function stageTree(tmp: string, tree: TreeToWrite, ops: FileSystemOps): void {
 function rollForward(root: string, steps: Step[], live: boolean): void {
   let n = 0;
   for (const step of steps) {
-    if (fs.existsSync(step.staged)) {
-      if (step.tree && step.backup && fs.existsSync(step.target) && !fs.existsSync(step.backup)) {
+    // a live commit staged every step and has not moved a target yet; a recovery after a crash looks,
+    // since it may run again after any of these renames
+    if (live || fs.existsSync(step.staged)) {
+      if (step.tree && step.backup && fs.existsSync(step.target) && (live || !fs.existsSync(step.backup))) {
         fs.renameSync(step.target, step.backup);
         if (live) crashPoint(`rename-${++n}`);
       }
@@ -179,8 +371,23 @@ function rollForward(root: string, steps: Step[], live: boolean): void {
   removeJournal(root);
 }
 
-function rollBack(root: string, steps: Step[]): void {
+function rollBack(root: string, steps: Step[], journal?: Journal): void {
   for (const step of steps) fs.rmSync(step.staged, { recursive: true, force: true });
+  // a killed writer's temporary siblings not in `steps`: those of its id, in the directories it named
+  if (journal?.id !== undefined) {
+    const prefix = `${STAGED_PREFIX}${journal.id}-`;
+    for (const dir of journal.stagingDirectories ?? []) {
+      let entries: string[];
+      try {
+        entries = fs.readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        if (entry.startsWith(prefix)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+      }
+    }
+  }
   removeJournal(root);
 }
 
@@ -203,7 +410,7 @@ export function recoverInterruptedCommit(root: string): 'rolled back' | 'rolled 
   }
   const journal = parseJournal(root, file, text);
   if (journal.phase === 'staging') {
-    rollBack(root, journal.steps);
+    rollBack(root, journal.steps, journal);
     return 'rolled back';
   }
   rollForward(root, journal.steps, false);
@@ -254,6 +461,12 @@ function parseJournal(root: string, file: string, text: string): Journal {
       (s.backup === null || (path.dirname(s.backup) === path.dirname(s.target) && path.basename(s.backup).startsWith(BACKUP_PREFIX)));
     if (!ok) throw bad(`has a step (${JSON.stringify(s)}) that does not rename a .staged-tmp- sibling onto a target inside ${root}`);
   }
+  if (j.id !== undefined && (typeof j.id !== 'string' || !/^[0-9]+-[0-9a-z]+$/.test(j.id))) {
+    throw bad(`has an id (${JSON.stringify(j.id)}) that is not <pid>-<time>`);
+  }
+  if (j.stagingDirectories !== undefined && (!Array.isArray(j.stagingDirectories) || j.stagingDirectories.some((d: unknown) => typeof d !== 'string' || !isInside(root, d)))) {
+    throw bad(`has staging directories (${JSON.stringify(j.stagingDirectories)}) that are not directories inside ${root}`);
+  }
   return j as Journal;
 }
 
@@ -299,20 +512,48 @@ function fsyncDirectories(dirs: string[]): void {
  * Temporary copies an earlier version of the writer (pid-n-name, no journal) left beside a target when
  * it was killed: they carry the library's prefix and the target's name, so they are the library's own.
  */
-function removeLegacyLeftovers(targets: string[]): void {
-  const legacy = /^\.staged-tmp-[0-9]+-[0-9]+-(.+?)(-old)?$/;
+function removeLegacyLeftovers(targets: string[], cache: PathCache): void {
   for (const target of targets) {
-    const dir = path.dirname(path.resolve(target));
-    let entries: string[];
-    try {
-      entries = fs.readdirSync(dir);
-    } catch {
-      continue;
+    const resolved = path.resolve(target);
+    for (const entry of cache.legacyIn(path.dirname(resolved)).get(path.basename(resolved)) ?? []) {
+      fs.rmSync(entry, { recursive: true, force: true });
     }
-    for (const entry of entries) {
-      const m = legacy.exec(entry);
-      if (m && m[1] === path.basename(target)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+const LEGACY = /^\.staged-tmp-[0-9]+-[0-9]+-(.+?)(-old)?$/;
+
+/**
+ * What one commit looks up more than once: the real path of each root, the type of each directory
+ * between a root and an output, the legacy leftovers of each directory (read once: a directory of
+ * thousands of trees is listed once, not once per tree), the directories known to exist.
+ * @internal
+ */
+export class PathCache {
+  public readonly realRoots = new Map<string, string | null>();
+  public readonly stats = new Map<string, fs.Stats | null>();
+  public readonly walked = new Set<string>();
+  public readonly madeDirs = new Set<string>();
+  private readonly legacy = new Map<string, Map<string, string[]>>();
+
+  /** Target name -> the legacy leftovers for it in `dir`. */
+  public legacyIn(dir: string): Map<string, string[]> {
+    let found = this.legacy.get(dir);
+    if (found === undefined) {
+      found = new Map();
+      let entries: string[] = [];
+      try {
+        entries = fs.readdirSync(dir);
+      } catch {
+        // no directory: no leftovers
+      }
+      for (const entry of entries) {
+        const m = LEGACY.exec(entry);
+        if (m) found.set(m[1], [...(found.get(m[1]) ?? []), path.join(dir, entry)]);
+      }
+      this.legacy.set(dir, found);
     }
+    return found;
   }
 }
 
@@ -326,24 +567,26 @@ function removeLegacyLeftovers(targets: string[]): void {
  * - a tree target that exists is a directory this library wrote: regular files and directories only (no
  *   symlink anywhere inside) and, when `previousFiles` is given, only those files.
  */
-export function checkOutputs(root: string, trees: TreeToWrite[], files: FileToWrite[]): void {
-  const outputs: Array<{ path: string; what: string }> = [];
-  for (const tree of trees) {
-    const what = 'rollout directory';
-    checkInsideRoot(tree.within ?? root, tree.directory, what);
-    if (tree.within) checkInsideRoot(root, tree.directory, what);
-    for (const name of tree.files.keys()) checkRelativeName(name, tree.directory);
-    outputs.push({ path: path.resolve(tree.directory), what });
-  }
-  for (const file of files) {
-    const what = 'output file';
-    checkInsideRoot(file.within ?? root, file.path, what);
-    if (file.within) checkInsideRoot(root, file.path, what);
-    outputs.push({ path: path.resolve(file.path), what });
-  }
-  checkDisjointOutputs(outputs);
+export function checkOutputs(root: string, trees: TreeToWrite[], files: FileToWrite[], cache = new PathCache()): void {
+  for (const tree of trees) checkTreePaths(root, tree, cache);
+  for (const file of files) checkFile(root, file, cache);
+  checkDisjointOutputs([...trees.map(t => ({ path: path.resolve(t.directory), what: 'rollout directory' })), ...files.map(f => ({ path: path.resolve(f.path), what: 'output file' }))]);
   for (const file of files) checkFileTarget(file.path);
   for (const tree of trees) checkTreeTarget(tree);
+}
+
+function checkTreePaths(root: string, tree: TreeToWrite, cache: PathCache): void {
+  const what = 'rollout directory';
+  checkInsideRoot(tree.within ?? root, tree.directory, what, cache);
+  if (tree.within) checkInsideRoot(root, tree.directory, what, cache);
+  for (const name of tree.files.keys()) checkRelativeName(name, tree.directory);
+}
+
+/** One file's path checks of `checkOutputs` (its target is checked at the commit). */
+function checkFile(root: string, file: FileToWrite, cache: PathCache): void {
+  const what = 'output file';
+  checkInsideRoot(file.within ?? root, file.path, what, cache);
+  if (file.within) checkInsideRoot(root, file.path, what, cache);
 }
 
 /**
@@ -369,15 +612,15 @@ function checkDisjointOutputs(outputs: Array<{ path: string; what: string }>): v
 }
 
 function checkFileTarget(file: string): void {
-  let stat: fs.Stats;
+  let stat: fs.Stats | undefined;
   try {
-    stat = fs.lstatSync(file);
+    stat = fs.lstatSync(file, { throwIfNoEntry: false });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
     if (code === 'ENOTDIR') throw new Error(`output file ${file} cannot be written: one of its parent directories is a file; move it away`);
     throw e;
   }
+  if (stat === undefined) return;
   if (stat.isDirectory()) {
     throw new Error(`output file ${file} is a directory: the library writes a file there and never deletes a directory it did not write; move it away or rename the output`);
   }
@@ -389,15 +632,11 @@ function checkFileTarget(file: string): void {
   }
 }
 
-function checkTreeTarget(tree: TreeToWrite): void {
+/** @returns whether the target exists (a directory the library wrote) */
+function checkTreeTarget(tree: TreeToWrite): boolean {
   const dir = path.resolve(tree.directory);
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
+  const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (stat === undefined) return false;
   if (stat.isSymbolicLink()) {
     throw new Error(`rollout directory ${dir} is a symbolic link: the library replaces only directories it wrote and never deletes a link; replace it with the directory or remove it`);
   }
@@ -420,19 +659,24 @@ function checkTreeTarget(tree: TreeToWrite): void {
       throw new Error(`the rollout directory ${dir} holds files this library did not write: ${foreign.join(', ')}. A synth replaces the directory whole and never deletes files it did not write: move them out (or delete them) and synth again`);
     }
   }
+  return true;
 }
 
-/** Check that no tree lies inside another or shares its directory. */
+/**
+ * Check that no tree lies inside another or shares its directory (also compared without case). Sorted by
+ * the lowercased directory with a trailing '/', a directory that contains another is directly followed
+ * by one inside it, so comparing neighbours finds an overlap: O(n log n), for thousands of rollouts.
+ */
 export function checkDisjoint(directories: string[]): void {
-  for (const [i, a] of directories.entries()) {
-    for (const b of directories.slice(i + 1)) {
-      if (a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`)) {
-        throw new Error(`rollout directory (${JSON.stringify(a)}) overlaps rollout directory (${JSON.stringify(b)}): each rollout needs its own directory`);
-      }
-      if (a.toLowerCase() === b.toLowerCase() || a.toLowerCase().startsWith(`${b.toLowerCase()}/`) || b.toLowerCase().startsWith(`${a.toLowerCase()}/`)) {
-        throw new Error(`rollout directory (${JSON.stringify(a)}) overlaps rollout directory (${JSON.stringify(b)}) on a case-insensitive file system (macOS, Windows): each rollout needs its own directory`);
-      }
+  const keyed = directories.map((d, i) => ({ d, i, key: `${d.toLowerCase()}/` })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.i - y.i));
+  for (let n = 1; n < keyed.length; n++) {
+    if (!keyed[n].key.startsWith(keyed[n - 1].key)) continue;
+    // named in the order they were given
+    const [a, b] = keyed[n - 1].i < keyed[n].i ? [keyed[n - 1].d, keyed[n].d] : [keyed[n].d, keyed[n - 1].d];
+    if (a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`)) {
+      throw new Error(`rollout directory (${JSON.stringify(a)}) overlaps rollout directory (${JSON.stringify(b)}): each rollout needs its own directory`);
     }
+    throw new Error(`rollout directory (${JSON.stringify(a)}) overlaps rollout directory (${JSON.stringify(b)}) on a case-insensitive file system (macOS, Windows): each rollout needs its own directory`);
   }
 }
 

@@ -1,9 +1,15 @@
-import { spawnSync } from 'child_process';
+import type * as ChildProcess from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { gitTopLevel } from './paths';
 import { readFiles } from './read-files';
+
+/** `child_process`, loaded on first use: the command line's status and promote start no process. */
+function childProcess(): typeof ChildProcess {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('child_process');
+}
 
 /** The default time the code check gives the cdk8s app, in seconds (CDK8S_STAGED_CHECK_TIMEOUT overrides it). */
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 300;
@@ -95,7 +101,7 @@ export function renderFromCode(dir: string, options: CodeCheckOptions = {}): { [
   const timeoutSeconds = checkTimeout(options.timeoutSeconds);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-staged-check-'));
   try {
-    const run = spawnSync(process.execPath, ['-e', SUPERVISOR, app, String(timeoutSeconds * 1000)], {
+    const run = childProcess().spawnSync(process.execPath, ['-e', SUPERVISOR, app, String(timeoutSeconds * 1000)], {
       cwd: root,
       encoding: 'utf-8',
       maxBuffer: 1024 * 1024,

@@ -1,5 +1,11 @@
-import { spawnSync } from 'child_process';
+import type * as ChildProcess from 'child_process';
 import * as path from 'path';
+
+/** `child_process`, loaded on first use: the command line's status and promote start no process. */
+function childProcess(): typeof ChildProcess {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('child_process');
+}
 
 /**
  * When the active stage was promoted: the time of the last commit that changed the rollout's root
@@ -9,7 +15,7 @@ import * as path from 'path';
  */
 export function promotionTime(rootFile: string): Date {
   const cwd = path.dirname(rootFile);
-  const git = (args: string[]) => spawnSync('git', args, { cwd, encoding: 'utf-8' });
+  const git = (args: string[]) => childProcess().spawnSync('git', args, { cwd, encoding: 'utf-8' });
   const status = git(['status', '--porcelain', '--', path.basename(rootFile)]);
   if (status.status !== 0) {
     throw new Error(`${rootFile} is not in a git repository (${(status.stderr || '').trim() || 'git failed'}): the bake time counts from the commit that promoted to the stage`);
@@ -27,7 +33,7 @@ export function promotionTime(rootFile: string): Date {
 
 /** Stage the given paths and commit them with a message; returns the new commit's hash. */
 export function commitPaths(cwd: string, paths: string[], message: string): string {
-  const git = (args: string[]) => spawnSync('git', args, { cwd, encoding: 'utf-8' });
+  const git = (args: string[]) => childProcess().spawnSync('git', args, { cwd, encoding: 'utf-8' });
   const add = git(['add', '--', ...paths]);
   if (add.status !== 0) throw new Error(`git add failed: ${(add.stderr || '').trim()}`);
   const commit = git(['commit', '-q', '-m', message, '--', ...paths]);
@@ -37,6 +43,6 @@ export function commitPaths(cwd: string, paths: string[], message: string): stri
 
 /** Push HEAD to a branch of a remote. */
 export function pushHead(cwd: string, remote: string, branch: string): void {
-  const push = spawnSync('git', ['push', '-q', remote, `HEAD:${branch}`], { cwd, encoding: 'utf-8' });
+  const push = childProcess().spawnSync('git', ['push', '-q', remote, `HEAD:${branch}`], { cwd, encoding: 'utf-8' });
   if (push.status !== 0) throw new Error(`git push ${remote} HEAD:${branch} failed: ${(push.stderr || '').trim()}`);
 }

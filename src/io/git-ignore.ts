@@ -1,6 +1,12 @@
-import { spawnSync } from 'child_process';
+import type * as ChildProcess from 'child_process';
 import * as path from 'path';
 import { gitToplevel, repoPath } from './git';
+
+/** `child_process`, loaded on first use: the command line's status and promote start no process. */
+function childProcess(): typeof ChildProcess {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('child_process');
+}
 
 /**
  * Whether git ignores the directories a synth writes: `cdk8s init`'s template ignores `dist/`, and an
@@ -28,7 +34,7 @@ export function gitIgnoreRule(directory: string): IgnoreRule | undefined {
   const relative = repoPath(toplevel, directory);
   if (relative === '' || relative.startsWith('../')) return undefined;
   // the trailing slash says it is a directory, so `dist/` matches before cdk8s synth recreates it
-  const run = spawnSync('git', ['check-ignore', '--verbose', '--', `${relative}/`], { cwd: toplevel, encoding: 'utf-8' });
+  const run = childProcess().spawnSync('git', ['check-ignore', '--verbose', '--', `${relative}/`], { cwd: toplevel, encoding: 'utf-8' });
   if (run.status !== 0) return undefined;
   // <source>:<line>:<pattern>TAB<path>
   const match = /^(.*):(\d+):(.*)\t/.exec(run.stdout);

@@ -1,6 +1,12 @@
-import { spawnSync } from 'child_process';
+import type * as ChildProcess from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+
+/** `child_process`, loaded on first use: the command line's status and promote start no process. */
+function childProcess(): typeof ChildProcess {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('child_process');
+}
 
 /**
  * Reading a Git repository: the files of a directory at a revision, a file at a revision, the paths a
@@ -17,7 +23,7 @@ export class GitError extends Error {
 }
 
 function git(cwd: string, args: string[], input?: string): { status: number; stdout: string; stderr: string } {
-  const run = spawnSync('git', args, { cwd, encoding: 'utf-8', input, maxBuffer: 256 * 1024 * 1024 });
+  const run = childProcess().spawnSync('git', args, { cwd, encoding: 'utf-8', input, maxBuffer: 256 * 1024 * 1024 });
   return { status: run.status ?? -1, stdout: run.stdout ?? '', stderr: run.stderr ?? '' };
 }
 
@@ -123,7 +129,7 @@ export function filesAt(toplevel: string, commit: string, directory: string): { 
     return { type, id, file };
   }).filter(b => b.type === 'blob');
   if (blobs.length === 0) return {};
-  const run = spawnSync('git', ['cat-file', '--batch'], { cwd: toplevel, input: blobs.map(b => b.id).join('\n') + '\n', maxBuffer: 256 * 1024 * 1024 });
+  const run = childProcess().spawnSync('git', ['cat-file', '--batch'], { cwd: toplevel, input: blobs.map(b => b.id).join('\n') + '\n', maxBuffer: 256 * 1024 * 1024 });
   if (run.status !== 0) {
     throw new GitError(`git cat-file --batch failed in ${toplevel}: ${String(run.stderr)}`);
   }
@@ -176,10 +182,10 @@ export function restoreOutputFromHead(outdir: string): boolean {
   if (!fs.existsSync(parent) || !hasGitAbove(parent)) {
     return false;
   }
-  const tracked = spawnSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
+  const tracked = childProcess().spawnSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
   if (tracked.status !== 0 || tracked.stdout.trim() === '') {
     return false;
   }
-  const checkout = spawnSync('git', ['checkout', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
+  const checkout = childProcess().spawnSync('git', ['checkout', 'HEAD', '--', path.basename(outdir)], { cwd: parent, encoding: 'utf-8' });
   return checkout.status === 0;
 }

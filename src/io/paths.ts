@@ -46,26 +46,41 @@ export function isInside(root: string, target: string): boolean {
  * directory between them may be a symlink to a place outside `root`.
  * @param what how the message names the output, such as `rollout directory`
  */
-export function checkInsideRoot(root: string, target: string, what: string): void {
+export function checkInsideRoot(root: string, target: string, what: string, cache?: InsideRootCache): void {
   const resolvedRoot = path.resolve(root);
   const resolved = path.resolve(target);
   const rel = path.relative(resolvedRoot, resolved);
   if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new Error(`${what} ${target} must be inside ${resolvedRoot}: an output never leaves its directory`);
   }
-  let realRoot: string;
-  try {
-    realRoot = fs.realpathSync(resolvedRoot);
-  } catch {
+  let realRoot = cache?.realRoots.get(resolvedRoot);
+  if (realRoot === undefined) {
+    try {
+      realRoot = fs.realpathSync(resolvedRoot);
+    } catch {
+      realRoot = null;
+    }
+    cache?.realRoots.set(resolvedRoot, realRoot);
+  }
+  if (realRoot === null) {
     return; // the root does not exist yet: nothing below it can be a symlink
   }
+  // the directories between the root and the target's parent, checked once per operation
+  const walk = `${resolvedRoot}\0${path.dirname(resolved)}`;
+  if (cache?.walked.has(walk)) return;
   let dir = resolvedRoot;
   for (const part of path.dirname(rel) === '.' ? [] : path.dirname(rel).split(path.sep)) {
     dir = path.join(dir, part);
-    let stat: fs.Stats;
-    try {
-      stat = fs.lstatSync(dir);
-    } catch {
+    let stat = cache?.stats.get(dir);
+    if (stat === undefined) {
+      try {
+        stat = fs.lstatSync(dir, { throwIfNoEntry: false }) ?? null;
+      } catch {
+        stat = null;
+      }
+      cache?.stats.set(dir, stat);
+    }
+    if (stat === null) {
       return; // does not exist yet: created as a plain directory
     }
     if (stat.isSymbolicLink()) {
@@ -77,6 +92,19 @@ export function checkInsideRoot(root: string, target: string, what: string): voi
       throw new Error(`${what} ${target} cannot be written: ${dir} is a file, not a directory; move it away`);
     }
   }
+  cache?.walked.add(walk);
+}
+
+/**
+ * What `checkInsideRoot` may remember within one operation, which creates no symlink meanwhile: the
+ * real path of each root (null: missing), the lstat of each directory on the way (null: missing) and the
+ * walks that passed.
+ */
+export interface InsideRootCache {
+  readonly realRoots: Map<string, string | null>;
+  readonly stats: Map<string, fs.Stats | null>;
+  /** `<root>\0<parent of a target>` for each walk from a root to a target's parent that passed. */
+  readonly walked: Set<string>;
 }
 
 /**

@@ -1,5 +1,4 @@
-import * as http from 'http';
-import * as https from 'https';
+import type * as Http from 'http';
 import { PrometheusError, PrometheusRequest } from '../core/analysis-verdict';
 
 /** Options of `PrometheusClient`. */
@@ -90,7 +89,9 @@ export class PrometheusClient {
     const where = `${this.displayUrl}${request.path}`;
     const about = `prometheus at ${where} for query ${JSON.stringify(request.params.query ?? '')}`;
     return new Promise((resolve, reject) => {
-      const lib = url.protocol === 'https:' ? https : http;
+      // http and https are loaded here only: the command line loads this module for every gate
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const lib: typeof Http = url.protocol === 'https:' ? require('https') : require('http');
       let settled = false;
       const finish = (err: PrometheusError | undefined, value?: any) => {
         if (settled) return;

@@ -26,7 +26,7 @@ export function scanTree(dir: string): TreeScan {
   };
   let stat: fs.Stats | undefined;
   try {
-    stat = fs.lstatSync(dir);
+    stat = fs.lstatSync(dir, { throwIfNoEntry: false });
   } catch {
     stat = undefined;
   }

@@ -10,6 +10,8 @@ export function stateFilePath(stateDirectory: string, directory: string): string
 
 /** Read a state file; undefined when it does not exist. */
 export function readStateFile(file: string): RolloutState | undefined {
+  // a missing file is the common case of a first synth: no exception for it (an error is costly)
+  if (!fs.existsSync(file)) return undefined;
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf-8');

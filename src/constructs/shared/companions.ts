@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { FastKubePodDisruptionBudget, FastKubeService, FastKubeServiceAccount } from './fast-json';
 import { PercentOrAbsolute } from './percent-or-absolute';
 import { renderServicePorts } from './service-ports';
 import { ServicePort } from './types';
@@ -148,7 +149,7 @@ export function renderPodDisruptionBudget(scope: Construct, app: CompanionApp, o
   }
   const labels = options.labels ?? app.labels;
   checkLabels(`${field}.labels`, labels);
-  return new k8s.KubePodDisruptionBudget(scope, 'PodDisruptionBudget', {
+  return new FastKubePodDisruptionBudget(scope, 'PodDisruptionBudget', {
     metadata: { name, labels, annotations: options.annotations },
     spec: {
       minAvailable: minAvailable && intOrString(minAvailable),
@@ -177,7 +178,7 @@ export function renderServiceAccount(scope: Construct, app: CompanionApp, name: 
   if (options.automountServiceAccountToken !== undefined && typeof options.automountServiceAccountToken !== 'boolean') {
     throw new Error(`serviceAccount.automountServiceAccountToken (${show(options.automountServiceAccountToken)}) must be true or false`);
   }
-  return new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+  return new FastKubeServiceAccount(scope, 'ServiceAccount', {
     metadata: { name, labels, annotations: options.annotations },
     automountServiceAccountToken: options.automountServiceAccountToken,
   });
@@ -201,7 +202,7 @@ export function renderClientService(scope: Construct, app: CompanionApp, headles
   }
   const labels = options.labels ?? app.labels;
   checkLabels('clientService.labels', labels);
-  return new k8s.KubeService(scope, 'ClientService', {
+  return new FastKubeService(scope, 'ClientService', {
     metadata: { name, labels, annotations: options.annotations },
     spec: { type: options.type, selector: app.selectorLabels, ports },
   });

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { checkDnsLabel, checkDnsSubdomain, checkKnownProps, checkLabels, checkOneOf, checkQuantity, show } from '../../core/validation';
+import { FastKubeStatefulSet } from '../shared/fast-json';
 import { checkLabelSelector } from '../shared/pod';
 import { AccessMode, VolumeClaimTemplate, VolumeMode } from '../shared/types';
 
@@ -69,7 +70,7 @@ export function claimTemplateJson(claim: k8s.KubePersistentVolumeClaimProps): an
  * (`toJson_KubePersistentVolumeClaimProps`) keeps only `metadata` and `spec` of each claim template, and it
  * runs after JSON patches: the type is put in after mapping.
  */
-export class TypedClaimsStatefulSet extends k8s.KubeStatefulSet {
+export class TypedClaimsStatefulSet extends FastKubeStatefulSet {
   public toJson(): any {
     const json = super.toJson();
     const claims: any[] | undefined = json.spec?.volumeClaimTemplates;

@@ -16,6 +16,7 @@ import {
   ClientServiceOptions, PodDisruptionBudgetOptions, renderClientService, renderPodDisruptionBudget, renderServiceAccount,
   ServiceAccountOptions, serviceAccountNameOf,
 } from '../shared/companions';
+import { FastKubeService } from '../shared/fast-json';
 import { PodParts, podTemplate, renderPodParts, WORKLOAD_POD_PROPS, WorkloadPodProps } from '../shared/pod';
 import { resolveRolloutOptions, ResolvedRolloutOptions, ROLLOUT_OPTIONS_BASE, RolloutOptionsBase } from '../shared/rollout-options';
 import { renderServicePorts } from '../shared/service-ports';
@@ -377,7 +378,7 @@ function headlessService(scope: Construct, app: string, options: HeadlessService
   if (options?.ipFamilyPolicy !== undefined) checkOneOf('service.ipFamilyPolicy', options.ipFamilyPolicy, Object.values(IpFamilyPolicy));
   const labels = options?.labels ?? parts.labels;
   checkLabels('service.labels', labels);
-  return new k8s.KubeService(scope, 'Service', {
+  return new FastKubeService(scope, 'Service', {
     metadata: { name, labels, annotations: options?.annotations },
     spec: {
       type: options?.explicitType ? 'ClusterIP' : undefined,

@@ -14,6 +14,7 @@ import {
 import {
   PodDisruptionBudgetOptions, renderPodDisruptionBudget, renderServiceAccount, ServiceAccountOptions, serviceAccountNameOf, ServiceType,
 } from '../shared/companions';
+import { FastKubeDeployment, FastKubeService } from '../shared/fast-json';
 import { PodParts, podTemplate, renderPodParts, WORKLOAD_POD_PROPS, WorkloadPodProps } from '../shared/pod';
 import { resolveRolloutOptions, ResolvedRolloutOptions, ROLLOUT_OPTIONS_BASE, RolloutOptionsBase } from '../shared/rollout-options';
 import { renderServicePorts } from '../shared/service-ports';
@@ -322,7 +323,7 @@ export class DeploymentApp extends Construct implements IStagedWorkload {
     const template = podTemplate(serviceAccountName === props.serviceAccountName ? props : { ...props, serviceAccountName }, parts);
     const deployment = (idx: number, id2: string, depName: string, labelValue?: string) => {
       const sel = layout && labelValue !== undefined ? { ...parts.selectorLabels, [layout.label]: labelValue } : parts.selectorLabels;
-      return new k8s.KubeDeployment(this, id2, {
+      return new FastKubeDeployment(this, id2, {
         metadata: { name: depName, labels: layout && labelValue !== undefined ? { ...parts.labels, [layout.label]: labelValue } : parts.labels, annotations: props.annotations },
         spec: {
           replicas: this.replicasManagedByHpa ? undefined : idx === 0 ? replicas : 0,
@@ -489,11 +490,11 @@ function renderServices(
   const labels = props.service?.labels ?? parts.labels;
   checkLabels('service.labels', labels);
   const selector = layout?.style === 'blueGreen' ? { ...parts.selectorLabels, [layout.label]: 'blue' } : parts.selectorLabels;
-  const service = new k8s.KubeService(scope, 'Service', {
+  const service = new FastKubeService(scope, 'Service', {
     metadata: { name: serviceName, labels, annotations: props.service?.annotations },
     spec: { type: serviceType === ServiceType.CLUSTER_IP && props.service?.type === undefined ? undefined : serviceType, selector, ports },
   });
-  const previewService = layout && preview ? new k8s.KubeService(scope, 'PreviewService', {
+  const previewService = layout && preview ? new FastKubeService(scope, 'PreviewService', {
     metadata: { name: preview.name, labels },
     spec: { type: preview.type === ServiceType.CLUSTER_IP ? undefined : preview.type, selector: { ...parts.selectorLabels, [layout.label]: 'green' }, ports: ports.map(p => ({ ...p, nodePort: undefined })) },
   }) : undefined;

@@ -1,0 +1,118 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { RolloutPlan, StagedApp, StatefulApp } from '../../../src';
+import { JOURNAL_FILE, OutputWriter, recoverInterruptedCommit } from '../../../src/io/atomic-write';
+import { withWriteLock } from '../../../src/io/write-lock';
+import { readTree, tempDir } from '../../support/synth';
+
+/**
+ * The synth writes each rollout's tree to its temporary sibling as soon as it is rendered (issue 17):
+ * a refusal of a later rollout still leaves everything as it was, and a killed writer's staged trees,
+ * which no journal step lists yet, are removed by the next writer.
+ */
+
+/** A StagedApp with the StatefulApps `a` and `b` (images `image`), writing to root/dist and root/rollout-state. */
+function twoApps(root: string, image: string): StagedApp {
+  const app = new StagedApp({ outdir: path.join(root, 'dist'), stateDirectory: path.join(root, 'rollout-state') });
+  for (const name of ['a', 'b']) {
+    new StatefulApp(new Chart(app, `chart-${name}`), name, { replicas: 3, containers: [{ name: 'c', image }], rollout: { plan: RolloutPlan.canary() } });
+  }
+  return app;
+}
+
+/** Every entry below `root` whose name the writer uses for its temporary files and journal. */
+function leftovers(root: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('.staged-') || e.name.startsWith(JOURNAL_FILE)) out.push(path.relative(root, path.join(d, e.name)));
+      if (e.isDirectory()) walk(path.join(d, e.name));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+describe('the streaming writer of the synth', () => {
+  test('the second rollout refused after the first was staged: the committed trees and states are unchanged, nothing left over', () => {
+    const root = tempDir('stream-');
+    twoApps(root, 'nginx:1').synth();
+    const before = readTree(root);
+    // a file the library did not write in b's tree: refused while b renders, after a's tree was staged
+    fs.writeFileSync(path.join(root, 'dist', 'b', 'notes.txt'), 'mine\n');
+    const withForeign = readTree(root);
+    expect(() => twoApps(root, 'nginx:2').synth()).toThrow(`the rollout directory ${path.join(root, 'dist', 'b')} holds files this library did not write: notes.txt`);
+    expect(readTree(root)).toEqual(withForeign);
+    expect(leftovers(root)).toEqual([]);
+    fs.rmSync(path.join(root, 'dist', 'b', 'notes.txt'));
+    expect(readTree(root)).toEqual(before);
+  });
+
+  test('a first synth refused at its second rollout creates no output directory', () => {
+    const root = tempDir('stream-');
+    fs.mkdirSync(path.join(root, 'rollout-state'));
+    // b's state file is not a state file: refused while b renders, after a's tree was staged in dist/
+    fs.writeFileSync(path.join(root, 'rollout-state', 'b.json'), 'not json\n');
+    expect(() => twoApps(root, 'nginx:1').synth()).toThrow('b.json');
+    expect(fs.readdirSync(root).sort()).toEqual(['rollout-state']);
+    expect(fs.readdirSync(path.join(root, 'rollout-state'))).toEqual(['b.json']);
+  });
+
+  test('the synth writes what the same trees written at once would be', () => {
+    const streamed = tempDir('stream-');
+    twoApps(streamed, 'nginx:1').synth();
+    const files = twoApps(tempDir('stream-'), 'nginx:1').renderFiles();
+    const tree = readTree(streamed);
+    for (const [dir, content] of Object.entries(files)) {
+      for (const [file, text] of Object.entries(content)) {
+        expect({ file: `${dir}/${file}`, text: tree[path.join('dist', dir, file)] }).toEqual({ file: `${dir}/${file}`, text });
+      }
+    }
+    expect(Object.keys(tree).filter(f => f.startsWith('rollout-state')).sort()).toEqual([path.join('rollout-state', 'a.json'), path.join('rollout-state', 'b.json')]);
+  });
+
+  test('a writer killed while staging (its journal names only its directories): the next writer removes its staged trees and nothing else', () => {
+    const root = tempDir('stream-');
+    const dist = path.join(root, 'dist');
+    fs.mkdirSync(dist);
+    fs.mkdirSync(path.join(dist, 'keep'));
+    fs.writeFileSync(path.join(dist, 'keep', 'file.yaml'), 'x: 1\n');
+    withWriteLock(root, () => {
+      const writer = OutputWriter.begin(root, { stagingDirectories: [dist] });
+      writer.addTree({ directory: path.join(dist, 'web'), files: new Map([['plan.json', '{}\n'], ['base/kustomization.yaml', 'resources: []\n']]) });
+      // what a kill -9 here leaves: the staging journal and the staged tree
+      const journal = JSON.parse(fs.readFileSync(path.join(root, JOURNAL_FILE), 'utf-8'));
+      expect({ phase: journal.phase, steps: journal.steps, stagingDirectories: journal.stagingDirectories }).toEqual({ phase: 'staging', steps: [], stagingDirectories: [dist] });
+      const staged = fs.readdirSync(dist).filter(e => e.startsWith('.staged-tmp-'));
+      expect(staged).toEqual([`.staged-tmp-${journal.id}-0-web`]);
+      expect(readTree(path.join(dist, staged[0]))).toEqual({ 'plan.json': '{}\n', [path.join('base', 'kustomization.yaml')]: 'resources: []\n' });
+      // another commit's staged tree (another id) is not this journal's to remove
+      fs.mkdirSync(path.join(dist, '.staged-tmp-1-zz-0-other'));
+      expect(recoverInterruptedCommit(root)).toBe('rolled back');
+    });
+    expect(fs.readdirSync(dist).sort()).toEqual(['.staged-tmp-1-zz-0-other', 'keep']);
+    expect(fs.existsSync(path.join(root, JOURNAL_FILE))).toBe(false);
+  });
+
+  test('a journal whose staging directories leave the root is refused, nothing removed', () => {
+    const root = tempDir('stream-');
+    const outside = tempDir('stream-outside-');
+    fs.mkdirSync(path.join(outside, '.staged-tmp-1-ab-0-x'));
+    fs.writeFileSync(path.join(root, JOURNAL_FILE), JSON.stringify({ schemaVersion: 1, phase: 'staging', pid: 1, steps: [], id: '1-ab', stagingDirectories: [outside] }));
+    expect(() => withWriteLock(root, () => undefined)).toThrow(`has staging directories (${JSON.stringify([outside])}) that are not directories inside ${root}`);
+    expect(fs.readdirSync(outside)).toEqual(['.staged-tmp-1-ab-0-x']);
+  });
+
+  test('an OutputWriter refuses a second tree inside the first, before staging it', () => {
+    const root = tempDir('stream-');
+    withWriteLock(root, () => {
+      const writer = OutputWriter.begin(root);
+      writer.addTree({ directory: path.join(root, 'dist', 'web'), files: new Map([['plan.json', '{}\n']]) });
+      expect(() => writer.addTree({ directory: path.join(root, 'dist', 'web', 'inner'), files: new Map([['plan.json', '{}\n']]) }))
+        .toThrow(`rollout directory ${path.join(root, 'dist', 'web', 'inner')} lies inside rollout directory ${path.join(root, 'dist', 'web')}`);
+      expect(() => writer.commit()).toThrow(`this commit in ${root} is aborted`);
+    });
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+});

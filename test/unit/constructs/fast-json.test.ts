@@ -1,0 +1,119 @@
+import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { ContainerProps, DeploymentApp, PercentOrAbsolute, RolloutPlan, StatefulApp, StatefulAppProps } from '../../../src';
+import { FastKubeService, FastKubeStatefulSet, resolvedApiObjectJson } from '../../../src/constructs/shared/fast-json';
+
+/**
+ * The constructs' L1 objects render on a fast path (issue 17): it must give exactly the JSON, with the
+ * same key order, that the typed L1 class gives, and step aside for everything it does not handle.
+ */
+
+const main: ContainerProps = {
+  name: 'main',
+  image: 'cassandra:4.1',
+  ports: [{ name: 'cql', containerPort: 9042 }, { name: 'intra', containerPort: 7000 }],
+  env: [{ name: 'MAX_HEAP_SIZE', value: '512M' }, { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+  resources: { requests: { memory: '1Gi', cpu: '500m' }, limits: { memory: '2Gi' } },
+  readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('cql') }, periodSeconds: 10 },
+  livenessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(8080) } },
+  volumeMounts: [{ name: 'data', mountPath: '/var/lib/cassandra' }],
+};
+const rich: StatefulAppProps = {
+  replicas: 3,
+  containers: [main, { name: 'sidecar', image: 'envoy:1.30', args: ['--config', '/etc/envoy.yaml'] }],
+  labels: { 'tier': 'db', 'app.kubernetes.io/part-of': 'shop' },
+  annotations: { 'example.com/owner': 'team-a' },
+  volumeClaimTemplates: [{ name: 'data', storage: '10Gi', storageClassName: 'fast' }],
+  podDisruptionBudget: { maxUnavailable: PercentOrAbsolute.absolute(1) },
+  serviceAccount: {},
+  clientService: {},
+  rollout: { plan: RolloutPlan.canary() },
+};
+
+/** The slow path: the L1 class's own toJson (cdk8s resolve, sanitize, patches, then the L1 mapper). */
+function l1Json(o: ApiObject): any {
+  const l1 = [k8s.KubeStatefulSet, k8s.KubeService, k8s.KubeDeployment, k8s.KubePodDisruptionBudget, k8s.KubeServiceAccount].find(c => c.prototype.isPrototypeOf(o));
+  if (!l1) throw new Error(`not an L1 object: ${o.node.path}`);
+  return l1.prototype.toJson.call(o);
+}
+/** The fast path's toJson of the object's own class, below any override (the claim types of TypedClaimsStatefulSet). */
+function fastJson(o: ApiObject): any {
+  // (instanceof is true for any ApiObject: cdk8s defines Symbol.hasInstance on ApiObject)
+  const fast = [FastKubeStatefulSet, FastKubeService].find(c => c.prototype.isPrototypeOf(o));
+  return fast ? fast.prototype.toJson.call(o) : o.toJson();
+}
+const objectsOf = (scope: Chart) => scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+
+describe('the fast toJson of the L1 objects', () => {
+  test('every object of a rich StatefulApp and DeploymentApp: the same JSON text as the L1 class, key order included', () => {
+    const chart = new Chart(new App(), 'chart', { namespace: 'db', labels: { team: 'a' } });
+    new StatefulApp(chart, 'cassandra', rich);
+    new DeploymentApp(chart, 'api', { containers: [{ name: 'api', image: 'api:1', ports: [{ name: 'http', containerPort: 8080 }] }], replicas: 4 });
+    const objects = objectsOf(chart);
+    expect(objects.map(o => o.kind).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'Service', 'Service', 'Service', 'ServiceAccount', 'StatefulSet']);
+    for (const o of objects) {
+      expect(resolvedApiObjectJson(o)).toBeDefined();
+      expect({ path: o.node.path, json: JSON.stringify(fastJson(o)) }).toEqual({ path: o.node.path, json: JSON.stringify(l1Json(o)) });
+    }
+    // labels are sorted, as cdk8s sorts them
+    const sts = objects.find(o => o.kind === 'StatefulSet')!.toJson();
+    expect(Object.keys(sts.metadata.labels)).toEqual(['app.kubernetes.io/part-of', 'team', 'tier']);
+    expect(sts.spec.volumeClaimTemplates[0]).toEqual({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: 'fast' } });
+  });
+
+  test('the escape hatches are honoured: labels and annotations added later, a JSON patch, a Lazy value', () => {
+    const chart = new Chart(new App(), 'chart');
+    const app = new StatefulApp(chart, 'web', { replicas: 2, containers: [{ name: 'c', image: 'nginx:1' }] });
+    app.statefulSet.metadata.addLabel('added', 'later');
+    app.statefulSet.metadata.addAnnotation('note', 'x');
+    expect(resolvedApiObjectJson(app.statefulSet)).toBeDefined();
+    expect(app.statefulSet.toJson().metadata).toEqual({ annotations: { note: 'x' }, labels: { 'added': 'later', 'app.kubernetes.io/name': 'web' }, name: 'web' });
+
+    app.statefulSet.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 7));
+    expect(resolvedApiObjectJson(app.statefulSet)).toBeUndefined();
+    expect(app.statefulSet.toJson().spec.minReadySeconds).toBe(7);
+    expect(JSON.stringify(app.statefulSet.toJson())).toBe(JSON.stringify(l1Json(app.statefulSet)));
+
+    // a Lazy label is produced by cdk8s's metadata rendering; a Lazy in the spec (a JSON patch adds it) takes the cdk8s path
+    app.service.metadata.addLabel('lazy', Lazy.any({ produce: () => 'produced' }));
+    expect(app.service.toJson().metadata.labels).toEqual({ 'app.kubernetes.io/name': 'web', 'lazy': 'produced' });
+    expect(JSON.stringify(app.service.toJson())).toBe(JSON.stringify(l1Json(app.service)));
+    (app.service as any).props.spec.publishNotReadyAddresses = Lazy.any({ produce: () => true });
+    expect(resolvedApiObjectJson(app.service)).toBeUndefined();
+    expect(app.service.toJson().spec.publishNotReadyAddresses).toBe(true);
+  });
+
+  test('resolvers given in AppProps run on every value (the fast path steps aside)', () => {
+    class Upper implements IResolver {
+      public resolve(context: ResolutionContext): void {
+        if (context.value === 'nginx:1') context.replaceValue('nginx:2');
+      }
+    }
+    const chart = new Chart(new App({ resolvers: [new Upper()] }), 'chart');
+    const app = new StatefulApp(chart, 'web', { replicas: 2, containers: [{ name: 'c', image: 'nginx:1' }] });
+    expect(resolvedApiObjectJson(app.statefulSet)).toBeUndefined();
+    expect(app.statefulSet.toJson().spec.template.spec.containers[0].image).toBe('nginx:2');
+  });
+
+  test('CDK8S_DISABLE_SORT keeps the insertion order, as cdk8s does', () => {
+    const chart = new Chart(new App(), 'chart');
+    const app = new StatefulApp(chart, 'web', { replicas: 2, containers: [{ name: 'c', image: 'nginx:1', resources: { requests: { memory: '1Gi', cpu: '1' } } }] });
+    const sorted = JSON.stringify(app.statefulSet.toJson());
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      const unsorted = app.statefulSet.toJson();
+      expect(JSON.stringify(unsorted)).toBe(JSON.stringify(l1Json(app.statefulSet)));
+      expect(Object.keys(unsorted.spec.template.spec.containers[0].resources.requests)).toEqual(['memory', 'cpu']);
+      expect(Object.keys(JSON.parse(sorted).spec.template.spec.containers[0].resources.requests)).toEqual(['cpu', 'memory']);
+    } finally {
+      delete process.env.CDK8S_DISABLE_SORT;
+    }
+  });
+
+  test('values cdk8s refuses are refused with its own message', () => {
+    const chart = new Chart(new App(), 'chart');
+    const app = new StatefulApp(chart, 'web', { replicas: 2, containers: [{ name: 'c', image: 'nginx:1' }] });
+    app.statefulSet.metadata.addLabel('odd', new Date(0) as any);
+    expect(() => app.statefulSet.toJson()).toThrow("Failed serializing construct at path 'chart/web/Resource' with name 'web': Error: can't render non-simple object of type 'Date'");
+  });
+});
