@@ -1,13 +1,24 @@
 import { parseArgs } from 'util';
-import { advance, gateWithAnalysis } from '../app/analysis-gate';
+import type * as AnalysisGate from '../app/analysis-gate';
 import { RolloutDirectory } from '../app/rollout-directory';
-import { GitError, verifyChange, VerifyReport, verifySummary } from '../app/verify';
+import type * as Verify from '../app/verify';
 import { MAX_LIVE_BYTES } from '../core/limits';
 import { describeImages } from '../core/revision';
 import { hasOwn } from '../core/validation';
 import { readText } from '../io/files';
 import { readLimited } from '../io/read-limited';
 import { decodeLiveStatus } from '../model/live-status';
+
+// `gate`, `advance` and `verify` load their modules (Prometheus, git, the code check) on first use: `status`
+// and `promote` start faster without them
+function analysisGate(): typeof AnalysisGate {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../app/analysis-gate');
+}
+function verifyModule(): typeof Verify {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../app/verify');
+}
 
 /** Where the CLI reads and writes; injected in tests. */
 export interface CliIo {
@@ -253,7 +264,7 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
     }
     case 'advance': {
       const text = readLive(command, values, io);
-      return advance(dir.directory, text, { prometheusUrl: values.prometheus, abortOnFailure: values['abort-on-failure'] === true, push: values.push, codeCheck: values['no-code-check'] !== true, wave: values.wave }).then(r => {
+      return analysisGate().advance(dir.directory, text, { prometheusUrl: values.prometheus, abortOnFailure: values['abort-on-failure'] === true, push: values.push, codeCheck: values['no-code-check'] !== true, wave: values.wave }).then(r => {
         if (json) io.stdout(JSON.stringify(r, undefined, 2) + '\n');
         else (r.exitCode === 0 ? io.stdout : io.stderr)(`${r.exitCode === 0 ? '' : 'cdk8s-staged: '}${r.message}${r.commit ? `\ncommitted ${r.commit}` : ''}\n`);
         return r.exitCode;
@@ -262,7 +273,7 @@ function run(command: string, positionals: string[], values: { [k: string]: any 
     case 'gate': {
       const text = readLive(command, values, io);
       if (dir._gateContext({ wave: values.wave }).gates.size > 0 || values.prometheus !== undefined) {
-        return gateWithAnalysis(dir, text, { prometheusUrl: values.prometheus, wave: values.wave }).then(v => {
+        return analysisGate().gateWithAnalysis(dir, text, { prometheusUrl: values.prometheus, wave: values.wave }).then(v => {
           if (json) io.stdout(JSON.stringify(v, undefined, 2) + '\n');
           else (v.exitCode === 0 ? io.stdout : io.stderr)(`${v.exitCode === 0 ? '' : 'cdk8s-staged: '}${v.reason}\n`);
           return v.exitCode;
@@ -302,7 +313,8 @@ function verify(positionals: string[], values: { [k: string]: any }, io: CliIo):
   if (typeof values.base !== 'string' || values.base === '') {
     throw new UsageError(`verify needs --base REV, the base of the change (such as origin/main)\n\n${USAGE.verify}`);
   }
-  let report: VerifyReport;
+  const { GitError, verifyChange, verifySummary } = verifyModule();
+  let report: Verify.VerifyReport;
   try {
     report = verifyChange({
       base: values.base,
