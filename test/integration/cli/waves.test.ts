@@ -138,6 +138,22 @@ describe('a rollout in three waves', () => {
     expect(repo.status()).toBe('');
   });
 
+  test('gate judges the wave asked for (default: the wave to promote next) against its own stage', () => {
+    // kubectl get statefulset web -o json in a staging cluster at the canary: partition 2, web-2 updated
+    const live = JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'web', generation: 3 },
+      spec: { replicas: 3, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } }, template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.1' }] } } },
+      status: { observedGeneration: 3, replicas: 3, readyReplicas: 3, updatedReplicas: 1, currentRevision: 'a', updateRevision: 'b' },
+    });
+    repo.write('live.json', live);
+    expect(repo.cli('gate', 'dist/web', '--live', 'live.json')).toEqual({ code: 0, out: 'stage canary converged: 1 of 3 pods updated, 3 of 3 ready\n', err: '' });
+    expect(repo.cli('gate', 'dist/web', '--live', 'live.json', '--wave', 'staging').code).toBe(0);
+    expect(repo.cli('gate', 'dist/web', '--live', 'live.json', '--wave', 'prod-eu')).toEqual({ code: 1, out: '', err: 'cdk8s-staged: not synced yet: the live partition is 2, the active stage hold has partition 2147483647\n' });
+    fs.rmSync(repo.path('live.json'));
+  });
+
   test('hand edits that break the order, or move two waves at once, are refused and change nothing', () => {
     repo.edit(root('prod-eu'), '- ../../stages/00-hold\n', '- ../../stages/01-canary\n');
     const before = snapshot();
