@@ -2,7 +2,7 @@ import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { orRefuse, rootEditNote } from '../core/messages';
 import { RolloutState } from '../core/state';
 import { rootEditTransition, waveOrderRefusal } from '../core/state-machine';
-import { waveMoved } from '../core/wave-plan';
+import { stateStageFields, waveMoved } from '../core/wave-plan';
 import { KUSTOMIZATION_HEADER, parseActiveDirectory } from '../model/kustomization';
 import { parsePlanFile } from '../model/plan-file';
 import { rootKustomization } from '../render/kustomization';
@@ -185,7 +185,7 @@ export function readCommittedTree(where: string, read: { [file: string]: string 
   return {
     kind,
     plan: edited,
-    state: { ...state, activeStage: edited.activeStage, ...(edited.waves !== undefined ? { waves: edited.waves.map(w => ({ name: w.name, activeStage: w.activeStage })) } : {}), notes: [note] },
+    state: { ...state, ...stateStageFields(edited), notes: [note] },
     files,
     normalized: normalize(files, kind, edited),
     rootEdit: { from, to, note, ...(change.wave !== undefined ? { wave: change.wave } : {}) },

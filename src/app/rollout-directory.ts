@@ -7,8 +7,8 @@ import { podList } from '../core/pods';
 import { otherColor, RevisionSummary, RolloutState } from '../core/state';
 import { abortTransition, CommittedRollout, promoteTransition } from '../core/state-machine';
 import { hasOwn } from '../core/validation';
-import { allWavesAt, waveMoved } from '../core/wave-plan';
-import { waveRootFile, waveToPromote } from '../core/waves';
+import { allWavesAt, stateStageFields, waveMoved } from '../core/wave-plan';
+import { currentWave, waveRootFile } from '../core/waves';
 import { commitOutputs, FileToWrite, settlePendingCommit } from '../io/atomic-write';
 import { renderFromCode } from '../io/code-check';
 import { pathExists, readText, readTextIfExists } from '../io/files';
@@ -189,13 +189,6 @@ export interface GateResult {
   readonly reason: string;
 }
 
-/** The stage fields of the state file from a plan: the active stage, and the waves when it has them. */
-function stageFields(plan: PlanDocumentBase): { activeStage: string; waves?: { name: string; activeStage: string }[] } {
-  return plan.waves === undefined
-    ? { activeStage: plan.activeStage }
-    : { activeStage: plan.activeStage, waves: plan.waves.map(w => ({ name: w.name, activeStage: w.activeStage })) };
-}
-
 /**
  * A committed rollout directory (`plan.json`, the root `kustomization.yaml`, the stages) and its state
  * file: the operations of the `cdk8s-staged` command, as a library. Every operation goes through the
@@ -341,7 +334,7 @@ export class RolloutDirectory {
       if (name !== undefined) orRefuse({ refused: { type: 'unknown-wave', field: '--wave', wave: name, waves: [] } }, this.plan.app, this.prose());
       return undefined;
     }
-    if (name === undefined) return waveToPromote(waves, this.stageNames) ?? waves[waves.length - 1];
+    if (name === undefined) return currentWave(waves, this.stageNames);
     const wave = waves.find(w => w.name === name);
     if (wave === undefined) orRefuse({ refused: { type: 'unknown-wave', field: '--wave', wave: name, waves: waves.map(w => w.name) } }, this.plan.app, this.prose());
     return wave!;
@@ -366,7 +359,7 @@ export class RolloutDirectory {
     const note = step.wave === undefined ? promoted : `Wave ${step.wave}: ${promoted}`;
     const moved = step.wave === undefined ? { ...plan, activeStage: to.name } : waveMoved(plan, step.wave, to.name);
     const next = { ...moved, notes: [note] };
-    const changed = this.commit(next, { ...this.state, ...stageFields(next), notes: [note] }, new Map());
+    const changed = this.commit(next, { ...this.state, ...stateStageFields(next), notes: [note] }, new Map());
     return { from: from.name, to: to.name, ...(step.wave !== undefined ? { wave: step.wave } : {}), partition: this.kind.stageView(plan, step.to).partition, changedFiles: changed, message: note };
   }
 
@@ -397,7 +390,7 @@ export class RolloutDirectory {
     const files = renderTree(this.kind, next, objects, stable.template, stable.template);
     // blue/green: the stable colour runs the (restored) candidate again
     const color = this.state.candidateColor !== undefined ? { candidateColor: otherColor(this.state.candidateColor) } : {};
-    const state: RolloutState = { ...this.state, ...stageFields(next), candidate: stable, lastAbort, ...color, notes: [note] };
+    const state: RolloutState = { ...this.state, ...stateStageFields(next), candidate: stable, lastAbort, ...color, notes: [note] };
     const changed = this.commit(next, state, files);
     return { from: from.name, to: next.activeStage, partition: this.kind.stageView(next, step.to).partition, changedFiles: changed, message: note };
   }

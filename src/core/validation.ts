@@ -47,9 +47,14 @@ export function own<T>(obj: { readonly [key: string]: T }, key: string): T | und
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
+/** True for a DNS-1123 label: lowercase alphanumerics and '-', at most 63 characters. */
+export function isDnsLabel(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
 /** A DNS-1123 label: lowercase alphanumerics and '-', at most 63 characters. */
 export function checkDnsLabel(field: string, value: string): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 63 || !DNS1123_LABEL.test(value)) {
+  if (!isDnsLabel(value)) {
     throw new Error(`${field} (${show(value)}) must be a DNS-1123 label: at most 63 lowercase alphanumeric characters or '-', starting and ending with an alphanumeric character`);
   }
 }

@@ -1,7 +1,7 @@
 import { PlanDocumentBase } from './kinds/kind';
 import { markdownTable } from './plan-text';
 import { PlanWave, WavePosition } from './state';
-import { show } from './validation';
+import { isDnsLabel, show } from './validation';
 import { fleetStage, waveDirectory, WaveSpec, waveToPromote } from './waves';
 
 /** The waves in plan.json and PLAN.md (the rules are `waves.ts`). Pure. */
@@ -26,6 +26,13 @@ export function waveMoved<D extends PlanDocumentBase>(plan: D, wave: string, sta
   return { ...plan, waves, activeStage: fleetStage(waves, plan.stages.map(s => s.name)) };
 }
 
+/** The stage fields of the state file from a plan: the active stage, and the waves when it has them. */
+export function stateStageFields(plan: PlanDocumentBase): { activeStage: string; waves?: WavePosition[] } {
+  return plan.waves === undefined
+    ? { activeStage: plan.activeStage }
+    : { activeStage: plan.activeStage, waves: plan.waves.map(w => ({ name: w.name, activeStage: w.activeStage })) };
+}
+
 /**
  * Check the `waves` field of a committed plan.json.
  * @param bad makes the error for a field
@@ -41,7 +48,7 @@ export function checkPlanWaves(plan: PlanDocumentBase, bad: (field: string, what
     if (w === null || typeof w !== 'object' || Array.isArray(w)) throw bad('waves', `a list of objects; waves[${i}] is ${show(w)}`);
     const extra = Object.keys(w).filter(k => !['name', 'activeStage', 'nextWaveAfter', 'directory'].includes(k));
     if (extra.length > 0) throw bad('waves', `waves with only name, activeStage, nextWaveAfter and directory; waves[${i}] has ${extra.join(', ')}`);
-    if (typeof w.name !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(w.name) || seen.has(w.name)) {
+    if (!isDnsLabel(w.name) || seen.has(w.name)) {
       throw bad('waves', `waves with distinct names, each a DNS-1123 label; waves[${i}].name is ${show(w.name)}`);
     }
     seen.add(w.name);

@@ -30,12 +30,16 @@ export function waveRootFile(name: string): string {
  * has not reached the last stage, or the last stage when every wave has.
  */
 export function fleetStage(waves: ReadonlyArray<WavePosition>, stages: ReadonlyArray<string>): string {
-  const last = stages[stages.length - 1];
-  return (waves.find(w => w.activeStage !== last) ?? waves[waves.length - 1]).activeStage;
+  return currentWave(waves, stages).activeStage;
+}
+
+/** The wave the fleet's stage is of: the one to promote next, or the last wave when every wave is complete. */
+export function currentWave<W extends WavePosition>(waves: ReadonlyArray<W>, stages: ReadonlyArray<string>): W {
+  return waveToPromote(waves, stages) ?? waves[waves.length - 1];
 }
 
 /** The wave a promotion moves when none is named: the first one that has not reached the last stage. */
-export function waveToPromote(waves: ReadonlyArray<WavePosition>, stages: ReadonlyArray<string>): WavePosition | undefined {
+export function waveToPromote<W extends WavePosition>(waves: ReadonlyArray<W>, stages: ReadonlyArray<string>): W | undefined {
   const last = stages[stages.length - 1];
   return waves.find(w => w.activeStage !== last);
 }

@@ -2,7 +2,7 @@ import { gatesMarkdown } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { mermaidFlowchart, nextStageLine, stageLabel } from '../core/plan-text';
 import { wavesMarkdown } from '../core/wave-plan';
-import { waveToPromote } from '../core/waves';
+import { currentWave } from '../core/waves';
 
 /**
  * `PLAN.md`, for a reviewer of a pull request: what the workload is and its revisions (the kind's
@@ -22,7 +22,7 @@ export function planMarkdown(kind: RolloutKind<any, any>, plan: PlanDocumentBase
     lines.push(`> ${note}`, '');
   }
   // with waves: the stage of the wave to promote next (the last wave once all are complete), then every wave's
-  const wave = plan.waves === undefined ? undefined : (waveToPromote(plan.waves, plan.stages.map(s => s.name)) ?? plan.waves[plan.waves.length - 1]).name;
+  const wave = plan.waves === undefined ? undefined : currentWave(plan.waves, plan.stages.map(s => s.name)).name;
   const of = wave === undefined ? '' : ` of wave \`${wave}\``;
   lines.push(`**Active stage${of}: \`${stageLabel(active)}\`** ${section.activeSummary}${plan.pinned ? ', pinned in code by `rollout.activeStage`' : ''}.`);
   lines.push(nextStageLine(next, wave), '');

@@ -1,6 +1,6 @@
 import { StageGate } from '../../core/analysis';
 import { MAX_WAVES } from '../../core/limits';
-import { checkKnownProps, checkRelativeDirectory, hasOwn, show } from '../../core/validation';
+import { checkKnownProps, checkRelativeDirectory, hasOwn, isDnsLabel, show } from '../../core/validation';
 import { WaveSpec } from '../../core/waves';
 
 /** One wave of a fleet: the clusters or environments that apply one root, in the order of `rollout.waves`. */
@@ -153,7 +153,7 @@ function checkWaves(waves: RolloutWave[] | undefined, stageNames: string[]): Wav
       throw new Error(`rollout.waves[${i}] (${show(w)}) must be an object such as { name: 'staging' }`);
     }
     checkKnownProps(`rollout.waves[${i}]`, w, ['name', 'nextWaveAfter']);
-    if (typeof w.name !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(w.name)) {
+    if (!isDnsLabel(w.name)) {
       throw new Error(`rollout.waves[${i}].name (${show(w.name)}) must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63): it names the directory clusters/<name>`);
     }
     const first = waves.findIndex(o => o.name === w.name);
