@@ -2,7 +2,7 @@ import { PodSet, podList, StagePods } from './pods';
 import { canonicalJson, templateChanges } from './revision';
 import { AbortRecord, Color, ImmutableFields, NextState, otherColor, PlanWave, revisionOf, RevisionRecord, RevisionSummary, RolloutState, summaryOf, WavePosition } from './state';
 import { own } from './validation';
-import { fleetStage, nextWaves, waveOrderViolation, WaveOrderViolation, waveToPromote, WaveSpec } from './waves';
+import { cleanedUpWaves, droppedMidRollout, fleetStage, nextWaves, waveOrderViolation, WaveOrderViolation, waveToPromote, WaveSpec } from './waves';
 
 /**
  * The one state machine of a rollout: synth, promote and abort as pure transitions. Each returns a typed
@@ -155,8 +155,7 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
   const midRollout = prevStages.find(s => names.indexOf(s) > 0 && names.indexOf(s) < stages.length - 1);
   // a wave dropped from rollout.waves mid-rollout would leave its cluster on both revisions with no root
   if (input.waves !== undefined && prev.waves !== undefined) {
-    const kept = new Set(input.waves.map(w => w.name));
-    const dropped = prev.waves.find(w => !kept.has(w.name) && names.indexOf(w.activeStage) > 0 && names.indexOf(w.activeStage) < stages.length - 1);
+    const dropped = droppedMidRollout(prev.waves, input.waves, names);
     if (dropped !== undefined) {
       return refuse({ type: 'wave-removed-mid-rollout', wave: dropped.name, stage: dropped.activeStage, first: first.name, last: last.name });
     }
@@ -195,7 +194,7 @@ export function synthTransition(prev: RolloutState | undefined, input: SynthInpu
 
   if (prev.stable && candidate.revision === prev.stable.revision && !finished) {
     // abort: the template is back at the stable revision before the rollout completed
-    const cleaned = input.tracksColor && prev.waves !== undefined ? prev.waves.filter(w => w.activeStage === last.name).map(w => w.name) : [];
+    const cleaned = cleanedUpWaves(prev.waves, names, input.tracksColor);
     if (cleaned.length > 0) {
       return refuse({ type: 'abort-after-cleanup', where: 'the template back at the stable revision', waves: cleaned, last: last.name });
     }
@@ -331,11 +330,7 @@ function promoteWave(r: CommittedRollout, waves: ReadonlyArray<PlanWave>, reques
   if (result.refused !== undefined) return refuse(result.refused);
   const step = result as PromoteDone;
   const moved = waves.map(w => (w.name === wave.name ? { ...w, activeStage: r.stages[step.to] } : w));
-  const violation = waveOrderViolation(moved, r.stages);
-  if (violation !== undefined) {
-    return refuse({ type: 'wave-order', where: 'promote', violation });
-  }
-  return { from: step.from, to: step.to, wave: wave.name };
+  return waveOrderRefusal(moved, r.stages, 'promote') ?? { from: step.from, to: step.to, wave: wave.name };
 }
 
 /** The refusal of waves out of order, if they are. */
@@ -367,18 +362,13 @@ export function abortTransition(r: CommittedRollout): Transition<AbortDone> {
   if (from === last) {
     return refuse({ type: 'complete', operation: 'abort', stage: r.activeStage, candidate: r.candidate.revision, stable: summaryOf(r.stable) });
   }
-  const cleaned = cleanedWaves(r);
+  const cleaned = cleanedUpWaves(r.waves, r.stages, r.tracksColor ?? false);
   if (cleaned.length > 0) {
     return refuse({ type: 'abort-after-cleanup', where: 'abort', waves: cleaned, last: r.stages[last] });
   }
   return { from, to: last, stable: r.stable };
 }
 
-/** Blue/green waves at the last stage, whose stable colour is scaled to 0: an abort would leave their Service without pods. */
-function cleanedWaves(r: CommittedRollout): string[] {
-  const last = r.stages[r.stages.length - 1];
-  return r.tracksColor && r.waves !== undefined ? r.waves.filter(w => w.activeStage === last).map(w => w.name) : [];
-}
 
 /** A change of the stage the root kustomization.yaml selects, edited by hand (a Git web editor, Kargo, Renovate). */
 export interface RootEditRequest {
@@ -497,7 +487,7 @@ export function reviewTransition(base: ReviewedRollout, head: ReviewedRollout, r
     return done('promote', skipped);
   }
   if (base.stable && head.candidate.revision === base.stable.revision && !allAt(base, last)) {
-    const cleaned = cleanedWaves(base);
+    const cleaned = cleanedUpWaves(base.waves, base.stages, base.tracksColor ?? false);
     if (cleaned.length > 0) {
       return refuse({ type: 'abort-after-cleanup', where: request.tree, waves: cleaned, last });
     }
@@ -531,7 +521,7 @@ function reviewWaves(base: ReviewedRollout, head: ReviewedRollout, waves: Readon
   // the stage a wave's root selected at the base: the one root's, for a rollout that had no waves yet
   const fromOf = (name: string) => (base.waves === undefined ? base.activeStage : was.get(name));
   const moved = waves.filter(w => fromOf(w.name) !== undefined && fromOf(w.name) !== w.activeStage);
-  const dropped = (base.waves ?? []).find(w => !waves.some(h => h.name === w.name) && stages.indexOf(w.activeStage) > 0 && stages.indexOf(w.activeStage) < stages.length - 1);
+  const dropped = droppedMidRollout(base.waves ?? [], waves, stages);
   if (dropped !== undefined) {
     return refuse({ type: 'wave-removed-mid-rollout', wave: dropped.name, stage: dropped.activeStage, first: stages[0], last: stages[stages.length - 1] });
   }

@@ -44,6 +44,18 @@ export function waveToPromote<W extends WavePosition>(waves: ReadonlyArray<W>, s
   return waves.find(w => w.activeStage !== last);
 }
 
+/** A wave of `previous` that `kept` leaves out while it is between the first and the last stage. */
+export function droppedMidRollout(previous: ReadonlyArray<WavePosition>, kept: ReadonlyArray<{ readonly name: string }>, stages: ReadonlyArray<string>): WavePosition | undefined {
+  const names = new Set(kept.map(w => w.name));
+  return previous.find(w => !names.has(w.name) && stages.indexOf(w.activeStage) > 0 && stages.indexOf(w.activeStage) < stages.length - 1);
+}
+
+/** Blue/green waves at the last stage, whose stable colour is scaled to 0: an abort would leave their Service without pods. */
+export function cleanedUpWaves(waves: ReadonlyArray<WavePosition> | undefined, stages: ReadonlyArray<string>, tracksColor: boolean): string[] {
+  const last = stages[stages.length - 1];
+  return tracksColor && waves !== undefined ? waves.filter(w => w.activeStage === last).map(w => w.name) : [];
+}
+
 /** A wave that is past the first stage before the wave ahead of it reached its `nextWaveAfter`. */
 export interface WaveOrderViolation {
   readonly wave: string;
