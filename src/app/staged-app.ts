@@ -3,6 +3,7 @@ import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { readCommittedTree, readRoot } from './committed-tree';
 import { synthReporting } from './synth-or-exit';
+import { emittedHeader } from '../constructs/shared/fast-json';
 import { StagedSource, isStagedSourceProvider } from '../constructs/shared/staged-source';
 import { withGates } from '../core/gates';
 import { kindById } from '../core/kinds/registry';
@@ -189,20 +190,31 @@ export class StagedApp extends App {
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
-    // every object rendered once: checked across the app, then written into a tree or a chart manifest
+    // every object rendered once: checked across the app (from its apiVersion, kind and metadata), then
+    // written into a tree or a chart manifest. An object of a rollout's tree is rendered with its tree,
+    // so its JSON lives as long as that tree's rendering, unless only its whole JSON tells the metadata.
     const all = constructs.filter((c): c is ApiObject => c instanceof ApiObject);
-    this.rendered = new Map(all.map(o => [o, o.toJson()]));
     const sources = constructs.filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
       .filter((s): s is StagedSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
-    checkEmittedObjects(all.map(o => ({ json: this.rendered.get(o), path: o.node.path })));
-    const outdir = path.resolve(this.outdir);
     const trees = treeObjects(sources);
+    const inTrees = new Set(trees.flat());
+    this.rendered = new Map();
+    const headers = all.map(o => {
+      const header = inTrees.has(o) ? emittedHeader(o) : undefined;
+      if (header !== undefined) return header;
+      const json = o.toJson();
+      this.rendered.set(o, json);
+      return json;
+    });
+    checkEmittedObjects(all.map((o, i) => ({ json: headers[i], path: o.node.path })));
+    headers.length = 0;
+    const outdir = path.resolve(this.outdir);
 
     sources.forEach((source, i) => {
       const apiObjects = trees[i];
-      const objects = apiObjects.map(o => this.rendered.get(o));
+      const objects = apiObjects.map(o => this.rendered.get(o) ?? o.toJson());
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
       const committed = readStateFile(stateFile);
       const previous = committed && this.followRoot(source, committed, stateFile);

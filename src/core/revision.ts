@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
 export function canonicalJson(value: unknown): string {
@@ -47,8 +47,13 @@ function sortKeys(value: unknown): unknown {
  * `controller-revision-hash` (that one also covers fields the controller adds).
  */
 export function templateRevision(template: unknown): string {
-  return createHash('sha256').update(canonicalJson(template)).digest('hex').slice(0, 10);
+  return sha256Hex(canonicalJson(template)).slice(0, 10);
 }
+
+/** The SHA-256 of a text's UTF-8 bytes, in hex: Node's one-shot `crypto.hash` where it has one (20.12 on), else a Hash object. */
+export const sha256Hex: (text: string) => string = typeof (crypto as any).hash === 'function'
+  ? text => (crypto as any).hash('sha256', text, 'hex')
+  : text => crypto.createHash('sha256').update(text).digest('hex');
 
 /** `main=nginx:1.27, sidecar=envoy:1.30`: the images of a revision, for messages. */
 export function describeImages(images: { [container: string]: string }): string {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { BackgroundStager } from './background-stager';
 import { checkInsideRoot, checkRelativeName, foldCase, isInside, repositoryRoot } from './paths';
 import { scanTree } from './read-files';
 import { holdsWriteLock, isAlive, lockHolder, onLockAcquired, withWriteLock } from './write-lock';
@@ -139,7 +140,19 @@ export interface OutputWriterOptions {
   readonly stagingDirectories?: string[];
   /** @internal */
   readonly cache?: PathCache;
+  /**
+   * @internal After how many files staged on the main thread the rest of the trees are written by a
+   * worker thread, in parallel with the caller's rendering (0: from the first tree; Infinity: never).
+   * @default BACKGROUND_AFTER_FILES
+   */
+  readonly backgroundAfterFiles?: number;
 }
+
+/**
+ * A commit that stages more files than this hands the rest to a worker thread: starting one costs about
+ * as much as writing this many files, so a synth of a few rollouts stays on the main thread.
+ */
+export const BACKGROUND_AFTER_FILES = 400;
 
 /**
  * One commit, with the outputs given one at a time: each tree is checked and written to its temporary
@@ -175,12 +188,18 @@ export class OutputWriter {
   /** Directories this writer created (parents of temporary siblings), removed again by an abort. */
   private readonly createdDirs: string[] = [];
   private state: 'open' | 'committed' | 'aborted' = 'open';
+  /** Files staged so far, and the worker that writes the trees once they pass `backgroundAfterFiles`. */
+  private stagedFiles = 0;
+  private readonly backgroundAfterFiles: number;
+  private background: BackgroundStager | undefined;
 
   private constructor(private readonly root: string, options: OutputWriterOptions) {
     if (!holdsWriteLock(root)) {
       throw new Error(`a commit in ${root} needs its write lock`);
     }
     this.ops = options.ops ?? realFs;
+    // an injected file system (the failing-disk tests) is called on this thread
+    this.backgroundAfterFiles = this.ops === realFs ? options.backgroundAfterFiles ?? BACKGROUND_AFTER_FILES : Infinity;
     this.cache = options.cache ?? new PathCache();
     this.stagingDirs = new Set((options.stagingDirectories ?? []).map(d => path.resolve(d)));
     crashAt = process.env.CDK8S_STAGED_TEST_CRASH_AT || undefined;
@@ -223,6 +242,8 @@ export class OutputWriter {
   public abort(): void {
     if (this.state !== 'open') return;
     this.state = 'aborted';
+    // the worker finishes what it was given before its temporary trees are removed
+    this.stopBackground(false);
     rollBack(this.root, this.steps);
     for (const dir of this.createdDirs.reverse()) {
       try {
@@ -239,7 +260,13 @@ export class OutputWriter {
     const step: Step = { target, staged: this.sibling(STAGED_PREFIX, target), backup: exists ? this.sibling(BACKUP_PREFIX, target) : null, tree: true };
     this.prepare(step);
     this.trees.push({ directory: tree.directory, files: EMPTY, within: tree.within });
-    stageTree(step.staged, tree, this.ops);
+    if (this.stagedFiles >= this.backgroundAfterFiles) {
+      this.background ??= BackgroundStager.start();
+      this.background.stage({ tmp: step.staged, dirs: treeDirectories(tree), files: tree.files });
+    } else {
+      stageTree(step.staged, tree, this.ops);
+    }
+    this.stagedFiles += tree.files.size;
   }
 
   /** @internal Stage a file already checked. */
@@ -254,11 +281,24 @@ export class OutputWriter {
   /** @internal The commit point and the renames, everything staged. */
   public commitStaged(): void {
     if (this.state !== 'open') throw new Error(`this commit in ${this.root} is ${this.state}`);
+    // every tree the worker writes is in place before the commit point
+    this.guard(() => this.stopBackground(true));
     crashPoint('staged');
     writeJournal(this.root, { schemaVersion: 1, phase: 'committed', pid: process.pid, steps: this.steps });
     this.state = 'committed';
     crashPoint('committed');
     rollForward(this.root, this.steps, true);
+  }
+
+  private stopBackground(throwFailure: boolean): void {
+    const background = this.background;
+    if (background === undefined) return;
+    this.background = undefined;
+    try {
+      if (throwFailure) background.drain();
+    } finally {
+      background.close();
+    }
   }
 
   private guard(fn: () => void): void {
@@ -332,14 +372,18 @@ function writeDurably(file: string, content: string, ops: FileSystemOps): void {
   }
 }
 
-function stageTree(tmp: string, tree: TreeToWrite, ops: FileSystemOps): void {
-  // each directory once, parents first (a tree has a few directories and many files)
+/** The directories of a tree's files, each once, parents first (a tree has a few directories and many files). */
+function treeDirectories(tree: TreeToWrite): string[] {
   const dirs = new Set<string>();
   for (const file of tree.files.keys()) {
     for (let d = path.posix.dirname(file); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
   }
+  return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length);
+}
+
+function stageTree(tmp: string, tree: TreeToWrite, ops: FileSystemOps): void {
   fs.mkdirSync(tmp);
-  for (const d of [...dirs].sort((a, b) => a.split('/').length - b.split('/').length)) {
+  for (const d of treeDirectories(tree)) {
     fs.mkdirSync(path.join(tmp, d));
   }
   for (const [file, content] of tree.files) {

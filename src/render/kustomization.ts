@@ -38,22 +38,20 @@ function renderPatches(patches: StagePatch[]): string {
 /**
  * One patch of one integer (a StatefulSet stage: the partition): the stages of a rollout differ only in
  * that integer, the last characters of the file. The text before it is rendered once per target and path
- * (a one-entry cache: a rollout's stages are rendered one after the other), checked to be the same with
- * 0 and with 1 and to end where the integer goes; otherwise the whole file is rendered.
+ * (a one-entry cache: a rollout's stages are rendered one after the other) with the value 0, checked to
+ * end in `value: 0` (the emitter writes a non-negative integer as its plain decimal digits, the last
+ * entry of the patch); otherwise the whole file is rendered.
  */
 function onePatchOneInteger(patch: StagePatch, value: number): string {
   const t = patch.target;
   const op = patch.ops[0];
   const key = `${t.group}\0${t.version}\0${t.kind}\0${t.name}\0${t.namespace}\0${op.op}\0${op.path}`;
   if (key !== cached.key) {
-    const withValue = (v: number) => renderPatches([{ target: t, ops: [{ ...op, value: v }] }]);
-    const zero = withValue(0);
-    const one = withValue(1);
-    const prefix = zero.slice(0, -2);
-    if (!zero.endsWith(': 0\n') || one !== `${prefix}1\n`) {
+    const zero = renderPatches([{ target: t, ops: [{ ...op, value: 0 }] }]);
+    if (!zero.endsWith('  value: 0\n')) {
       return renderPatches([patch]);
     }
-    cached = { key, prefix };
+    cached = { key, prefix: zero.slice(0, -2) };
   }
   return `${cached.prefix}${value}\n`;
 }

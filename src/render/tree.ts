@@ -1,8 +1,8 @@
-import { createHash } from 'crypto';
 import { baseKustomization, patchesKustomization, rootKustomization } from './kustomization';
 import { planMarkdown } from './plan-markdown';
 import { toYaml } from './yaml';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
+import { sha256Hex } from '../core/revision';
 import { show } from '../core/validation';
 import { waveRootFile } from '../core/waves';
 import { planJson } from '../model/plan-file';
@@ -106,5 +106,5 @@ export function treeDigest(files: Map<string, string> | { [file: string]: string
   for (const [file, content] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     parts.push(file, '\0', content, '\0');
   }
-  return `sha256:${createHash('sha256').update(parts.join('')).digest('hex')}`;
+  return `sha256:${sha256Hex(parts.join(''))}`;
 }

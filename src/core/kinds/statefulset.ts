@@ -148,7 +148,7 @@ export function statefulSetKind(flavor: StatefulSetFlavor): RolloutKind<Stateful
     baseObjects: (doc, objects, _stable, candidate) => objects.map(o => {
       const isWorkload = o.kind === 'StatefulSet' && o.apiVersion === apiVersion && o.metadata?.name === doc.app;
       // the rendered template is the candidate's (same revision) at a synth; an abort brings back the stable one
-      return isWorkload && templateRevision(o.spec?.template) !== templateRevision(candidate)
+      return isWorkload && o.spec?.template !== candidate && templateRevision(o.spec?.template) !== templateRevision(candidate)
         ? { ...o, spec: { ...o.spec, template: candidate } }
         : o;
     }),

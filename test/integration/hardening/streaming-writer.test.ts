@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { RolloutPlan, StagedApp, StatefulApp } from '../../../src';
-import { JOURNAL_FILE, OutputWriter, recoverInterruptedCommit } from '../../../src/io/atomic-write';
+import { BACKGROUND_AFTER_FILES, JOURNAL_FILE, OutputWriter, recoverInterruptedCommit } from '../../../src/io/atomic-write';
 import { withWriteLock } from '../../../src/io/write-lock';
 import { readTree, tempDir } from '../../support/synth';
 
@@ -114,5 +114,92 @@ describe('the streaming writer of the synth', () => {
       expect(() => writer.commit()).toThrow(`this commit in ${root} is aborted`);
     });
     expect(fs.readdirSync(root)).toEqual([]);
+  });
+});
+
+/** `count` trees dist/t-<i> of three files each, one of them naming `i` and `tag`. */
+function trees(root: string, count: number, tag: string): Array<{ directory: string; files: Map<string, string> }> {
+  return Array.from({ length: count }, (_, i) => ({
+    directory: path.join(root, 'dist', `t-${i}`),
+    files: new Map([['plan.json', `{"tree":${i},"tag":"${tag}"}\n`], ['base/kustomization.yaml', 'resources: []\n'], ['stages/00-hold/kustomization.yaml', `resources:\n  - ../../base # ${tag}\n`]]),
+  }));
+}
+
+/** Commit `list` in one OutputWriter that hands trees to its worker thread after `after` files. */
+function commitTrees(root: string, list: Array<{ directory: string; files: Map<string, string> }>, after: number, file?: { path: string; content: string }): void {
+  withWriteLock(root, () => {
+    const writer = OutputWriter.begin(root, { stagingDirectories: [path.join(root, 'dist')], backgroundAfterFiles: after });
+    for (const t of list) writer.addTree(t);
+    if (file) writer.addFile(file);
+    writer.commit();
+  });
+}
+
+describe('the worker thread that stages the trees of a large commit', () => {
+  test('trees staged by the worker (more than its backlog of 256 trees) are the same bytes as trees staged on the main thread, and replace the old ones whole', () => {
+    const onMain = tempDir('stream-bg-');
+    const inWorker = tempDir('stream-bg-');
+    const mixed = tempDir('stream-bg-');
+    for (const [root, after] of [[onMain, Infinity], [inWorker, 0], [mixed, 30]] as Array<[string, number]>) {
+      commitTrees(root, trees(root, 300, 'one'), after);
+      commitTrees(root, trees(root, 300, 'two'), after, { path: path.join(root, 'state.json'), content: '{"tag":"two"}\n' });
+    }
+    const expected = readTree(onMain);
+    expect(Object.keys(expected).length).toBe(300 * 3 + 1);
+    expect(expected[path.join('dist', 't-299', 'plan.json')]).toBe('{"tree":299,"tag":"two"}\n');
+    expect(expected[path.join('dist', 't-7', 'stages', '00-hold', 'kustomization.yaml')]).toBe('resources:\n  - ../../base # two\n');
+    expect(readTree(inWorker)).toEqual(expected);
+    expect(readTree(mixed)).toEqual(expected);
+    for (const root of [onMain, inWorker, mixed]) expect(leftovers(root)).toEqual([]);
+  });
+
+  test('a tree the worker cannot write aborts the whole commit: the trees before it, staged on either thread, are removed and the old trees stay', () => {
+    const root = tempDir('stream-bg-');
+    commitTrees(root, trees(root, 10, 'one'), Infinity);
+    const before = readTree(root);
+    const list = trees(root, 10, 'two');
+    // a file and a directory of the same name: the worker's mkdir of t-8/plan.json/ fails on the file
+    list[8].files.set('plan.json/inner.yaml', 'x: 1\n');
+    expect(() => commitTrees(root, list, 9)).toThrow(/EEXIST|EISDIR|ENOTDIR/);
+    expect(readTree(root)).toEqual(before);
+    expect(leftovers(root)).toEqual([]);
+  });
+
+  test('a refusal on the main thread while the worker stages: the worker finishes, then everything staged is removed', () => {
+    const root = tempDir('stream-bg-');
+    commitTrees(root, trees(root, 5, 'one'), Infinity);
+    const before = readTree(root);
+    withWriteLock(root, () => {
+      const writer = OutputWriter.begin(root, { stagingDirectories: [path.join(root, 'dist')], backgroundAfterFiles: 0 });
+      for (const t of trees(root, 30, 'two').slice(5)) writer.addTree(t);
+      expect(() => writer.addTree({ directory: path.join(root, 'dist', 't-9', 'inner'), files: new Map([['plan.json', '{}\n']]) }))
+        .toThrow(`rollout directory ${path.join(root, 'dist', 't-9', 'inner')} lies inside rollout directory ${path.join(root, 'dist', 't-9')}`);
+    });
+    expect(readTree(root)).toEqual(before);
+    expect(leftovers(root)).toEqual([]);
+  });
+
+  test(`a synth of more than ${BACKGROUND_AFTER_FILES} files writes what renderFiles renders`, () => {
+    const root = tempDir('stream-bg-');
+    const build = (image: string) => {
+      const app = new StagedApp({ outdir: path.join(root, 'dist'), stateDirectory: path.join(root, 'rollout-state') });
+      for (let i = 0; i < 60; i++) {
+        new StatefulApp(new Chart(app, `chart-${i}`), `app-${i}`, { replicas: 3, containers: [{ name: 'c', image }], rollout: { plan: RolloutPlan.canary() } });
+      }
+      return app;
+    };
+    build('nginx:1').synth();
+    const files = build('nginx:2').renderFiles();
+    const count = Object.values(files).reduce((n, f) => n + Object.keys(f).length, 0);
+    expect(count).toBeGreaterThan(BACKGROUND_AFTER_FILES);
+    build('nginx:2').synth();
+    const tree = readTree(root);
+    for (const [dir, content] of Object.entries(files)) {
+      for (const [file, text] of Object.entries(content)) {
+        expect({ file: `${dir}/${file}`, text: tree[path.join('dist', dir, file)] }).toEqual({ file: `${dir}/${file}`, text });
+      }
+    }
+    expect(Object.keys(tree).filter(f => f.startsWith('dist')).length).toBe(count);
+    expect(leftovers(root)).toEqual([]);
   });
 });
