@@ -12,11 +12,11 @@ import { checkEmittedObjects } from '../core/object-checks';
 import { RolloutState } from '../core/state';
 import { withWaves } from '../core/wave-plan';
 import { FileToWrite, OutputWriter, TreeToWrite, checkDisjoint, checkStateDirectory } from '../io/atomic-write';
-import { pathExists } from '../io/files';
+import { DirectoryListing, pathExists } from '../io/files';
 import { committedFilesAtHead, restoreOutputFromHead } from '../io/git';
 import { warnIfGitIgnored } from '../io/git-ignore';
 import { repositoryRoot } from '../io/paths';
-import { listFiles, readFiles } from '../io/read-files';
+import { readFiles } from '../io/read-files';
 import { readStateFile, stateFilePath } from '../io/state-store';
 import { withWriteLock } from '../io/write-lock';
 import { ENVIRONMENT } from '../model/environment';
@@ -211,17 +211,18 @@ export class StagedApp extends App {
     checkEmittedObjects(all.map((o, i) => ({ json: headers[i], path: o.node.path })));
     headers.length = 0;
     const outdir = path.resolve(this.outdir);
+    const listing = new DirectoryListing();
 
     sources.forEach((source, i) => {
       const apiObjects = trees[i];
       const objects = apiObjects.map(o => this.rendered.get(o) ?? o.toJson());
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
-      const committed = readStateFile(stateFile);
+      const committed = readStateFile(stateFile, listing);
       const previous = committed && this.followRoot(source, committed, stateFile);
       const relativeState = path.relative(path.join(this.committedOutdir, source.directory), stateFile).split(path.sep).join('/');
       const rendered = renderRollout(source, objects, previous, relativeState);
+      // the writer's addTree refuses a target holding files this library did not write there
       const directory = path.join(outdir, source.directory);
-      checkOnlyOwnFiles(directory, previous?.files ?? []);
       const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
       // a staged object is written in its tree only: its JSON is not needed past here
       for (const o of apiObjects) this.rendered.delete(o);
@@ -296,18 +297,6 @@ function renderRollout(source: StagedSource, objects: any[], previous: RolloutSt
   const state = synthState(kind, previous, { ...source, objects });
   const plan = withWaves(withGates(kind.document(source.layout, state, stateFile), source.gates), source.waves, state.waves);
   return { state, tree: renderTree(kind, plan, objects, state.stable?.template ?? null, state.candidate.template) };
-}
-
-/**
- * A rollout directory is replaced whole, so it may hold only the files the library wrote there last time
- * (listed in the state file). Anything else is refused, never deleted.
- */
-function checkOnlyOwnFiles(directory: string, written: string[]): void {
-  const known = new Set(written);
-  const foreign = listFiles(directory).filter(f => !known.has(f)).sort();
-  if (foreign.length > 0) {
-    throw new Error(`the rollout directory ${directory} holds files this library did not write: ${foreign.join(', ')}. A synth replaces the directory whole and never deletes files it did not write: move them out (or delete them) and synth again`);
-  }
 }
 
 /**

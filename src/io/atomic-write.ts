@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BackgroundStager } from './background-stager';
+import { DirectoryListing } from './files';
 import { checkInsideRoot, checkRelativeName, foldCase, isInside, repositoryRoot } from './paths';
 import { scanTree } from './read-files';
 import { holdsWriteLock, isAlive, lockHolder, onLockAcquired, withWriteLock } from './write-lock';
@@ -211,7 +212,7 @@ export class OutputWriter {
   public addTree(tree: TreeToWrite): void {
     this.guard(() => {
       checkTreePaths(this.root, tree, this.cache);
-      const exists = checkTreeTarget(tree);
+      const exists = checkTreeTarget(tree, this.cache);
       this.checkTreeOverlap(tree);
       removeLegacyLeftovers([tree.directory], this.cache);
       this.stageTree(tree, exists);
@@ -230,7 +231,7 @@ export class OutputWriter {
   public commit(): void {
     this.guard(() => {
       checkDisjointOutputs([...this.trees.map(t => ({ path: path.resolve(t.directory), what: 'rollout directory' })), ...this.files.map(f => ({ path: path.resolve(f.path), what: 'output file' }))]);
-      for (const file of this.files) checkFileTarget(file.path);
+      for (const file of this.files) checkFileTarget(file.path, this.cache);
       removeLegacyLeftovers(this.files.map(f => f.path), this.cache);
       const files = this.files.splice(0);
       for (const file of files) this.stageFile(file);
@@ -580,18 +581,15 @@ export class PathCache {
   public readonly madeDirs = new Set<string>();
   private readonly legacy = new Map<string, Map<string, string[]>>();
 
+  /** The names of each directory, listed once per commit: most targets of a first synth do not exist. */
+  public readonly listing = new DirectoryListing();
+
   /** Target name -> the legacy leftovers for it in `dir`. */
   public legacyIn(dir: string): Map<string, string[]> {
     let found = this.legacy.get(dir);
     if (found === undefined) {
       found = new Map();
-      let entries: string[] = [];
-      try {
-        entries = fs.readdirSync(dir);
-      } catch {
-        // no directory: no leftovers
-      }
-      for (const entry of entries) {
+      for (const entry of this.listing.names(dir) ?? []) {
         const m = LEGACY.exec(entry);
         if (m) found.set(m[1], [...(found.get(m[1]) ?? []), path.join(dir, entry)]);
       }
@@ -615,8 +613,8 @@ export function checkOutputs(root: string, trees: TreeToWrite[], files: FileToWr
   for (const tree of trees) checkTreePaths(root, tree, cache);
   for (const file of files) checkFile(root, file, cache);
   checkDisjointOutputs([...trees.map(t => ({ path: path.resolve(t.directory), what: 'rollout directory' })), ...files.map(f => ({ path: path.resolve(f.path), what: 'output file' }))]);
-  for (const file of files) checkFileTarget(file.path);
-  for (const tree of trees) checkTreeTarget(tree);
+  for (const file of files) checkFileTarget(file.path, cache);
+  for (const tree of trees) checkTreeTarget(tree, cache);
 }
 
 function checkTreePaths(root: string, tree: TreeToWrite, cache: PathCache): void {
@@ -655,7 +653,8 @@ function checkDisjointOutputs(outputs: Array<{ path: string; what: string }>): v
   }
 }
 
-function checkFileTarget(file: string): void {
+function checkFileTarget(file: string, cache: PathCache): void {
+  if (!cache.listing.mayExist(path.resolve(file))) return;
   let stat: fs.Stats | undefined;
   try {
     stat = fs.lstatSync(file, { throwIfNoEntry: false });
@@ -677,8 +676,9 @@ function checkFileTarget(file: string): void {
 }
 
 /** @returns whether the target exists (a directory the library wrote) */
-function checkTreeTarget(tree: TreeToWrite): boolean {
+function checkTreeTarget(tree: TreeToWrite, cache: PathCache): boolean {
   const dir = path.resolve(tree.directory);
+  if (!cache.listing.mayExist(dir)) return false;
   const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
   if (stat === undefined) return false;
   if (stat.isSymbolicLink()) {
@@ -698,7 +698,13 @@ function checkTreeTarget(tree: TreeToWrite): boolean {
     for (const f of tree.previousFiles) {
       for (let d = path.posix.dirname(f); d !== '.'; d = path.posix.dirname(d)) parents.add(d);
     }
-    const foreign = [...scan.files.filter(f => !known.has(f)), ...scan.directories.filter(d => !parents.has(d)).map(d => `${d}/`)].sort();
+    // a directory is named when nothing else shows it: no file the library wrote and no foreign file in it
+    const files = scan.files.filter(f => !known.has(f));
+    const shown = new Set(parents);
+    for (const f of files) {
+      for (let d = path.posix.dirname(f); d !== '.'; d = path.posix.dirname(d)) shown.add(d);
+    }
+    const foreign = [...files, ...scan.directories.filter(d => !shown.has(d)).map(d => `${d}/`)].sort();
     if (foreign.length > 0) {
       throw new Error(`the rollout directory ${dir} holds files this library did not write: ${foreign.join(', ')}. A synth replaces the directory whole and never deletes files it did not write: move them out (or delete them) and synth again`);
     }

@@ -34,25 +34,29 @@ function write(file, content) {
   }
 }
 port.on('message', batch => {
-  if (!failed) {
-    try {
-      fs.mkdirSync(batch.tmp);
-      for (const d of batch.dirs) fs.mkdirSync(path.join(batch.tmp, d));
-      const files = batch.files;
-      for (let i = 0; i < files.length; i += 2) write(path.join(batch.tmp, files[i]), files[i + 1]);
-      if (crashAt === 'background-staged') process.kill(process.pid, 'SIGKILL');
-    } catch (e) {
-      failed = true;
-      port.postMessage({ message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path });
+  for (const tree of batch) {
+    if (!failed) {
+      try {
+        fs.mkdirSync(tree.tmp);
+        for (const d of tree.dirs) fs.mkdirSync(path.join(tree.tmp, d));
+        const files = tree.files;
+        for (let i = 0; i < files.length; i += 2) write(path.join(tree.tmp, files[i]), files[i + 1]);
+        if (crashAt === 'background-staged') process.kill(process.pid, 'SIGKILL');
+      } catch (e) {
+        failed = true;
+        port.postMessage({ message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path });
+      }
     }
+    Atomics.add(done, 0, 1);
+    Atomics.notify(done, 0);
   }
-  Atomics.add(done, 0, 1);
-  Atomics.notify(done, 0);
 });
 `;
 
-/** At most this many trees queued for the worker. */
+/** At most this many trees posted to the worker and not yet written. */
 const MAX_BACKLOG = 256;
+/** Trees go to the worker in messages of about this many files. */
+const BATCH_FILES = 64;
 
 /** One tree for the worker: the temporary directory, its subdirectories (parents first), its files. */
 export interface StagedTree {
@@ -70,7 +74,10 @@ export class BackgroundStager {
   private readonly worker: WorkerThreads.Worker;
   private readonly port: WorkerThreads.MessagePort;
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  /** Trees posted to the worker, and those queued for the next message. */
   private posted = 0;
+  private batch: Array<{ tmp: string; dirs: string[]; files: string[] }> = [];
+  private batchFiles = 0;
   private closed = false;
 
   private constructor() {
@@ -84,21 +91,32 @@ export class BackgroundStager {
   }
 
   /**
-   * Queue one tree; its content is copied to the worker, so the caller may drop it. With `MAX_BACKLOG`
-   * trees queued, waits for the worker first: the copies in flight stay bounded when the disk is slower
-   * than the rendering.
+   * Queue one tree; its content is copied to the worker, so the caller may drop it. Trees are posted in
+   * messages of about `BATCH_FILES` files; with `MAX_BACKLOG` trees posted and not written, posting waits
+   * for the worker first: the copies in flight stay bounded when the disk is slower than the rendering.
    */
   public stage(tree: StagedTree): void {
     if (this.closed) throw new Error('the background stager is closed');
-    this.waitUntil(this.posted - MAX_BACKLOG + 1);
     const files: string[] = [];
     for (const [name, content] of tree.files) files.push(name, content);
-    this.port.postMessage({ tmp: tree.tmp, dirs: tree.dirs, files });
-    this.posted++;
+    this.batch.push({ tmp: tree.tmp, dirs: tree.dirs, files });
+    this.batchFiles += tree.files.size;
+    if (this.batchFiles >= BATCH_FILES) this.flush();
+  }
+
+  /** Post the trees queued since the last message (a message costs as much as writing a few files). */
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    this.waitUntil(this.posted + this.batch.length - MAX_BACKLOG);
+    this.port.postMessage(this.batch);
+    this.posted += this.batch.length;
+    this.batch = [];
+    this.batchFiles = 0;
   }
 
   /** Block until every queued tree is written; throw the worker's first error. */
   public drain(): void {
+    this.flush();
     this.waitUntil(this.posted);
     const failure = workerThreads().receiveMessageOnPort(this.port)?.message as { message: string; code?: string; syscall?: string; path?: string } | undefined;
     if (failure) {
@@ -117,14 +135,17 @@ export class BackgroundStager {
     }
   }
 
-  /** Wait for the queued work (ignoring its errors), then end the thread. */
+  /**
+   * End the thread once it has written what was posted (its errors ignored: the caller has its error
+   * already, or rolls back anyway). Trees queued and not yet posted are dropped: after `drain` there are
+   * none; without it the caller is aborting and removes every temporary tree.
+   */
   public close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.batch = [];
     try {
-      this.drain();
-    } catch {
-      // the caller has its error already, or rolls back anyway
+      this.waitUntil(this.posted);
     } finally {
       // the worker's end of the channel closes with it, and the worker ends
       this.port.close();

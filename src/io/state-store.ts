@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RolloutState } from '../core/state';
+import { DirectoryListing } from './files';
 import { parseStateFile } from '../model/state-file';
 
 /** The state file of a rollout directory. */
@@ -8,10 +9,13 @@ export function stateFilePath(stateDirectory: string, directory: string): string
   return path.join(stateDirectory, `${directory}.json`);
 }
 
-/** Read a state file; undefined when it does not exist. */
-export function readStateFile(file: string): RolloutState | undefined {
+/**
+ * Read a state file; undefined when it does not exist.
+ * @param listing the listing of the operation, which tells a missing file without a lookup of its own
+ */
+export function readStateFile(file: string, listing?: DirectoryListing): RolloutState | undefined {
   // a missing file is the common case of a first synth: no exception for it (an error is costly)
-  if (!fs.existsSync(file)) return undefined;
+  if (listing ? !listing.mayExist(file) : !fs.existsSync(file)) return undefined;
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf-8');
