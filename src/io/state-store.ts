@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RolloutState } from '../core/state';
 import { DirectoryListing } from './files';
+import { RolloutState } from '../core/state';
 import { parseStateFile } from '../model/state-file';
 
 /** The state file of a rollout directory. */
