@@ -3,7 +3,6 @@ import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { readCommittedTree, readRoot } from './committed-tree';
 import { synthReporting } from './synth-or-exit';
-import { emittedHeader } from '../constructs/shared/fast-json';
 import { StagedSource, isStagedSourceProvider } from '../constructs/shared/staged-source';
 import { withGates } from '../core/gates';
 import { kindById } from '../core/kinds/registry';
@@ -190,32 +189,22 @@ export class StagedApp extends App {
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
-    // every object rendered once: checked across the app (from its apiVersion, kind and metadata), then
-    // written into a tree or a chart manifest. An object of a rollout's tree is rendered with its tree,
-    // so its JSON lives as long as that tree's rendering, unless only its whole JSON tells the metadata.
+    // every object rendered once: checked across the app, then written into a tree or a chart manifest
+    // (rendering all of them in one pass is faster than rendering each with its tree)
     const all = constructs.filter((c): c is ApiObject => c instanceof ApiObject);
+    this.rendered = new Map(all.map(o => [o, o.toJson()]));
     const sources = constructs.filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
       .filter((s): s is StagedSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
+    checkEmittedObjects(all.map(o => ({ json: this.rendered.get(o), path: o.node.path })));
     const trees = treeObjects(sources);
-    const inTrees = new Set(trees.flat());
-    this.rendered = new Map();
-    const headers = all.map(o => {
-      const header = inTrees.has(o) ? emittedHeader(o) : undefined;
-      if (header !== undefined) return header;
-      const json = o.toJson();
-      this.rendered.set(o, json);
-      return json;
-    });
-    checkEmittedObjects(all.map((o, i) => ({ json: headers[i], path: o.node.path })));
-    headers.length = 0;
     const outdir = path.resolve(this.outdir);
     const listing = new DirectoryListing();
 
     sources.forEach((source, i) => {
       const apiObjects = trees[i];
-      const objects = apiObjects.map(o => this.rendered.get(o) ?? o.toJson());
+      const objects = apiObjects.map(o => this.rendered.get(o));
       const stateFile = stateFilePath(this.stateDirectory, source.directory);
       const committed = readStateFile(stateFile, listing);
       const previous = committed && this.followRoot(source, committed, stateFile);

@@ -42,25 +42,6 @@ export function resolvedApiObjectJson(obj: ApiObject): any | undefined {
   return result;
 }
 
-/**
- * What the app-wide checks of emitted objects read (apiVersion, kind and metadata), as `toJson()` would
- * emit them, without rendering the rest; undefined when only `toJson()` can tell: JSON patches, resolvers
- * other than cdk8s's defaults, or a metadata value that is not plain (a `Lazy`, a token).
- */
-export function emittedHeader(obj: ApiObject): { apiVersion: string; kind: string; metadata: any } | undefined {
-  const patches = (obj as any).patches;
-  if (!Array.isArray(patches) || patches.length > 0 || !defaultResolvers(App.of(obj).resolvers)) {
-    return undefined;
-  }
-  let metadata: any;
-  try {
-    metadata = walk(obj.metadata.toJson(), false);
-  } catch {
-    return undefined;
-  }
-  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata };
-}
-
 const checked = new WeakSet<object>();
 function defaultResolvers(resolvers: readonly unknown[]): boolean {
   if (checked.has(resolvers)) return true;
