@@ -47,6 +47,7 @@ export class GitRepo {
     process.chdir(this.root);
     try {
       const code = runCli(args, { stdout: t => { out += t; }, stderr: t => { err += t; }, readStdin: () => '' });
+      if (typeof code !== 'number') throw new Error(`cdk8s-staged ${args.join(' ')} answered asynchronously: await it`);
       return { code, out, err };
     } finally {
       process.chdir(cwd);

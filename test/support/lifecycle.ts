@@ -100,6 +100,7 @@ app.synth();
     let out = '';
     let err = '';
     const code = runCli(args, { stdout: t => { out += t; }, stderr: t => { err += t; }, readStdin: () => '' });
+    if (typeof code !== 'number') throw new Error(`cdk8s-staged ${args.join(' ')} answered asynchronously: await it`);
     return { code, out, err };
   }
 

@@ -15,6 +15,7 @@ function cli(args: string[], stdin = ''): { code: number; out: string; err: stri
   let out = '';
   let err = '';
   const code = runCli(args, { stdout: t => { out += t; }, stderr: t => { err += t; }, readStdin: () => stdin });
+  if (typeof code !== 'number') throw new Error(`cdk8s-staged ${args.join(' ')} answered asynchronously: await it`);
   return { code, out, err };
 }
 

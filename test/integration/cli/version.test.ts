@@ -10,6 +10,7 @@ function cli(args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
   const code = runCli(args, { stdout: t => { out += t; }, stderr: t => { err += t; }, readStdin: () => '' });
+  if (typeof code !== 'number') throw new Error(`cdk8s-staged ${args.join(' ')} answered asynchronously: await it`);
   return { code, out, err };
 }
 

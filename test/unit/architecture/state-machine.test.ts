@@ -38,6 +38,8 @@ describe('the state machine returns typed results, never prose', () => {
     const input = (image: string) => ({
       app: 'web',
       directory: 'web',
+      replicas: 4,
+      partitioned: true,
       template: kind.templateOf(layout, [sts(image)]),
       immutable: kind.immutableFields(layout, [sts(image)]),
       stages: kind.stagePods(layout, 'blue'),

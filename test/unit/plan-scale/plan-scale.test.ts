@@ -22,7 +22,6 @@ function synthPlan(props: Partial<StatefulAppProps>) {
 }
 
 const tableOf = (md: string) => md.split('\n').filter(l => l.startsWith('|'));
-const flowchartOf = (md: string) => md.slice(md.indexOf('```mermaid\n') + '```mermaid\n'.length, md.lastIndexOf('```'));
 
 /** Reads a ranges cell back: every pod named, with its revision. */
 function expandRanges(cell: string): Map<number, 'old' | 'new'> {
