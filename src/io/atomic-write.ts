@@ -150,10 +150,13 @@ export interface OutputWriterOptions {
 }
 
 /**
- * A commit that stages more files than this hands the rest to a worker thread: starting one costs about
- * as much as writing this many files, so a synth of a few rollouts stays on the main thread.
+ * A commit that stages more files than this hands the rest to a worker thread. Starting the thread and
+ * copying the trees to it cost about 35 ms more than writing the files of a 50-rollout synth (600 files)
+ * on the main thread, break even around 500 rollouts and gain 10 to 15% at 1000 (`bench/variant.js ours`,
+ * alternating with the threshold at Infinity, 2 cores): a synth of a few hundred rollouts stays on the
+ * main thread.
  */
-export const BACKGROUND_AFTER_FILES = 400;
+export const BACKGROUND_AFTER_FILES = 2000;
 
 /**
  * One commit, with the outputs given one at a time: each tree is checked and written to its temporary

@@ -134,13 +134,13 @@ describe('kill -9 at every step of a commit', () => {
 describe('kill -9 while the worker thread stages the trees of a large synth', () => {
   test('the process dies with its worker; the next writer removes every staged tree and the old trees stay whole', async () => {
     const root = tempDir('crash-bg-');
-    // 60 rollouts of 10 files: past BACKGROUND_AFTER_FILES, so the later trees are staged by the worker
+    // 220 rollouts of 10 files: past BACKGROUND_AFTER_FILES (2000), so the later trees are staged by the worker
     const script = `
 const path = require('path');
 const { Chart } = require(path.join(LIB_DIR, 'node_modules', 'cdk8s'));
 const root = process.env.ROOT;
 const app = new LIB.StagedApp({ outdir: path.join(root, 'dist'), stateDirectory: path.join(root, 'rollout-state') });
-for (let i = 0; i < 60; i++) {
+for (let i = 0; i < 220; i++) {
   new LIB.StatefulApp(new Chart(app, 'chart-' + i), 'app-' + i, { replicas: 3, containers: [{ name: 'c', image: process.env.IMAGE }], rollout: { plan: LIB.RolloutPlan.canary() } });
 }
 app.synth();
@@ -149,7 +149,7 @@ app.synth();
     expect({ status: first.status, stderr: first.stderr }).toEqual({ status: 0, stderr: '' });
     const before = readTree(root);
     // each tree and its state file
-    expect(Object.keys(before).length).toBe(60 * 11);
+    expect(Object.keys(before).length).toBe(220 * 11);
     const killed = await runChild(script, { ROOT: root, IMAGE: 'nginx:2', CDK8S_STAGED_TEST_CRASH_AT: 'background-staged' });
     expect({ signal: killed.signal, stderr: killed.stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
     // the worker had staged a tree: the staging journal and temporary trees are left behind

@@ -183,7 +183,7 @@ describe('the worker thread that stages the trees of a large commit', () => {
     const root = tempDir('stream-bg-');
     const build = (image: string) => {
       const app = new StagedApp({ outdir: path.join(root, 'dist'), stateDirectory: path.join(root, 'rollout-state') });
-      for (let i = 0; i < 60; i++) {
+      for (let i = 0; i < 220; i++) {
         new StatefulApp(new Chart(app, `chart-${i}`), `app-${i}`, { replicas: 3, containers: [{ name: 'c', image }], rollout: { plan: RolloutPlan.canary() } });
       }
       return app;
