@@ -273,12 +273,24 @@ export class RolloutDirectory {
    * they are not what this handle last read or wrote (another process or a person changed them).
    */
   private recheck(): void {
+    if (this.unchangedOnDisk()) return;
     const read = RolloutDirectory.read(this.given, this.directory, this.options);
     const changed = Object.keys({ ...read.tree.files, ...this.files }).filter(f => read.tree.files[f] !== this.files[f]).sort();
     if (read.stateText !== this.stateText) changed.push(this.stateFile);
     if (changed.length > 0) {
       throw new Error(`${this.given} changed on disk since this RolloutDirectory read or wrote it (${changed.join(', ')}): open it again with RolloutDirectory.open`);
     }
+  }
+
+  /**
+   * The files and the state file byte for byte as this handle last read or wrote them: then the checks
+   * they passed then pass again, and `recheck` need not parse and render the tree a second time.
+   */
+  private unchangedOnDisk(): boolean {
+    if (readTextIfExists(this.stateFile) !== this.stateText) return false;
+    const files = readFiles(this.directory);
+    const names = Object.keys(files);
+    return names.length === Object.keys(this.files).length && names.every(f => files[f] === this.files[f]);
   }
 
   /** The plan table as in PLAN.md (Markdown). */
