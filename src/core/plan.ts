@@ -158,6 +158,9 @@ export class RolloutPlan {
     }, true, 'exponential');
   }
 
+  /** The stages of each `resolve(replicas, ordinalsStart)` made so far. */
+  private readonly resolved = new Map<string, ResolvedStage[]>();
+
   private constructor(
     private readonly generate: Generator,
     private readonly dropRepeats: boolean,
@@ -173,6 +176,17 @@ export class RolloutPlan {
   public resolve(replicas: number, ordinalsStart: number = 0): ResolvedStage[] {
     checkInteger('replicas', replicas, 0, MAX_REPLICAS);
     checkInteger('ordinals.start', ordinalsStart, 0);
+    // a fleet shares one plan and one replica count: each resolution once (the stages are read-only)
+    const key = `${replicas}/${ordinalsStart}`;
+    let resolved = this.resolved.get(key);
+    if (resolved === undefined) {
+      resolved = this.resolveOnce(replicas, ordinalsStart);
+      this.resolved.set(key, resolved);
+    }
+    return [...resolved];
+  }
+
+  private resolveOnce(replicas: number, ordinalsStart: number): ResolvedStage[] {
     const middle = this.generate(replicas).map(s => ({ name: s.name, size: s.size, pods: s.size.resolve(replicas) }));
     const wanted = [
       { name: 'hold', size: 'hold', pods: 0, partition: HOLD_PARTITION },
@@ -205,12 +219,13 @@ export class RolloutPlan {
         throw new Error(`stage ${show(stage.name)} (${stage.size}) resolves to ${stage.pods} of ${replicas} pods on the new revision: a stage between hold and complete must update at least 1 and at most replicas - 1 (${replicas - 1}) pods`);
       }
     }
-    return kept.map((s, index) => ({
+    // frozen: every caller of resolve() with these arguments shares them
+    return kept.map((s, index) => Object.freeze({
       index,
       name: s.name,
       directory: stageDirectory(index, kept.length, s.name),
       partition: s.partition,
-      updatedOrdinals: updatedOrdinals(replicas, s.partition, ordinalsStart),
+      updatedOrdinals: Object.freeze(updatedOrdinals(replicas, s.partition, ordinalsStart)) as number[],
       size: s.size,
     }));
   }
