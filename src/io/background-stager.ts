@@ -53,6 +53,8 @@ port.on('message', batch => {
 });
 `;
 
+/** How long the worker may make no progress while trees wait for it (a slow disk still writes a file in that time). */
+const STALL_MS = 120_000;
 /** At most this many trees posted to the worker and not yet written. */
 const MAX_BACKLOG = 256;
 /** Trees go to the worker in messages of about this many files. */
@@ -67,8 +69,9 @@ export interface StagedTree {
 
 /** A worker thread writing temporary trees in the order given. */
 export class BackgroundStager {
-  public static start(): BackgroundStager {
-    return new BackgroundStager();
+  /** @param stallMs how long the worker may write nothing while trees wait, before `drain` gives up */
+  public static start(stallMs = STALL_MS): BackgroundStager {
+    return new BackgroundStager(stallMs);
   }
 
   private readonly worker: WorkerThreads.Worker;
@@ -79,8 +82,10 @@ export class BackgroundStager {
   private batch: Array<{ tmp: string; dirs: string[]; files: string[] }> = [];
   private batchFiles = 0;
   private closed = false;
+  /** Set when a wait gave up: close() then waits no more. */
+  private stalled = false;
 
-  private constructor() {
+  private constructor(private readonly stallMs: number) {
     const { MessageChannel, Worker: WorkerThread } = workerThreads();
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -128,10 +133,23 @@ export class BackgroundStager {
     }
   }
 
-  /** Block until the worker has taken `count` trees (written, or skipped after a failure). */
+  /**
+   * Block until the worker has taken `count` trees (written, or skipped after a failure). A worker that
+   * died (its thread cannot tell the blocked main thread) or a disk that hangs makes no progress: after
+   * `stallMs` without one, this throws instead of waiting forever.
+   */
   private waitUntil(count: number): void {
-    for (let seen = Atomics.load(this.done, 0); seen < count; seen = Atomics.load(this.done, 0)) {
-      Atomics.wait(this.done, 0, seen);
+    let last = Date.now();
+    for (let seen = Atomics.load(this.done, 0); seen < count;) {
+      Atomics.wait(this.done, 0, seen, Math.min(1000, this.stallMs));
+      const now = Atomics.load(this.done, 0);
+      if (now !== seen) {
+        seen = now;
+        last = Date.now();
+      } else if (Date.now() - last >= this.stallMs) {
+        this.stalled = true;
+        throw new Error(`the thread writing the temporary trees wrote nothing for ${this.stallMs / 1000} s (${seen} of ${count} trees written): it stopped, or the disk does not answer; nothing was replaced`);
+      }
     }
   }
 
@@ -145,7 +163,11 @@ export class BackgroundStager {
     this.closed = true;
     this.batch = [];
     try {
+      if (this.stalled) throw new Error('stalled');
       this.waitUntil(this.posted);
+    } catch {
+      // stalled: stop it, so it writes no more while the caller removes the temporary trees
+      void this.worker.terminate();
     } finally {
       // the worker's end of the channel closes with it, and the worker ends
       this.port.close();

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { RolloutPlan, StagedApp, StatefulApp } from '../../../src';
 import { BACKGROUND_AFTER_FILES, JOURNAL_FILE, OutputWriter, recoverInterruptedCommit } from '../../../src/io/atomic-write';
+import { BackgroundStager } from '../../../src/io/background-stager';
 import { withWriteLock } from '../../../src/io/write-lock';
 import { readTree, tempDir } from '../../support/synth';
 
@@ -201,5 +202,22 @@ describe('the worker thread that stages the trees of a large commit', () => {
     }
     expect(Object.keys(tree).filter(f => f.startsWith('dist')).length).toBe(count);
     expect(leftovers(root)).toEqual([]);
+  });
+});
+
+describe('a worker thread that stops', () => {
+  test('drain gives up after the stall time instead of waiting forever, naming what was written; close does not wait again', async () => {
+    const root = tempDir('stream-bg-');
+    const stager = BackgroundStager.start(300);
+    // the thread ends (as one that died would): nothing will ever be written
+    await (stager as any).worker.terminate();
+    stager.stage({ tmp: path.join(root, '.staged-tmp-1-a-0-web'), dirs: ['base'], files: new Map([['plan.json', '{}\n']]) });
+    const started = Date.now();
+    expect(() => stager.drain()).toThrow('the thread writing the temporary trees wrote nothing for 0.3 s (0 of 1 trees written): it stopped, or the disk does not answer; nothing was replaced');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const closing = Date.now();
+    stager.close();
+    expect(Date.now() - closing).toBeLessThan(300);
+    expect(fs.readdirSync(root)).toEqual([]);
   });
 });
