@@ -176,14 +176,15 @@ export class RolloutPlan {
   public resolve(replicas: number, ordinalsStart: number = 0): ResolvedStage[] {
     checkInteger('replicas', replicas, 0, MAX_REPLICAS);
     checkInteger('ordinals.start', ordinalsStart, 0);
-    // a fleet shares one plan and one replica count: each resolution once (the stages are read-only)
+    // a fleet shares one plan and one replica count: each resolution once; every caller gets its own
+    // copies (not frozen ones: the jsii runtime tags the objects it returns to another language)
     const key = `${replicas}/${ordinalsStart}`;
     let resolved = this.resolved.get(key);
     if (resolved === undefined) {
       resolved = this.resolveOnce(replicas, ordinalsStart);
       this.resolved.set(key, resolved);
     }
-    return [...resolved];
+    return resolved.map(s => ({ ...s, updatedOrdinals: [...s.updatedOrdinals] }));
   }
 
   private resolveOnce(replicas: number, ordinalsStart: number): ResolvedStage[] {
@@ -219,13 +220,12 @@ export class RolloutPlan {
         throw new Error(`stage ${show(stage.name)} (${stage.size}) resolves to ${stage.pods} of ${replicas} pods on the new revision: a stage between hold and complete must update at least 1 and at most replicas - 1 (${replicas - 1}) pods`);
       }
     }
-    // frozen: every caller of resolve() with these arguments shares them
-    return kept.map((s, index) => Object.freeze({
+    return kept.map((s, index) => ({
       index,
       name: s.name,
       directory: stageDirectory(index, kept.length, s.name),
       partition: s.partition,
-      updatedOrdinals: Object.freeze(updatedOrdinals(replicas, s.partition, ordinalsStart)) as number[],
+      updatedOrdinals: updatedOrdinals(replicas, s.partition, ordinalsStart),
       size: s.size,
     }));
   }

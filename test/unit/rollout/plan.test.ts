@@ -172,14 +172,15 @@ describe('bad plans', () => {
 });
 
 describe('one resolution per plan and replica count (a fleet shares one plan)', () => {
-  test('the same stages each time; the returned list is the caller\'s, the stages are frozen', () => {
+  test('the same stages each time; what a caller gets is its own (changing it changes no later resolve)', () => {
     const plan = RolloutPlan.canary();
     const first = plan.resolve(5);
     const names = first.map(s => `${s.name}:${s.partition}:${s.updatedOrdinals.join(',')}`);
     expect(names).toEqual(['hold:2147483647:', 'canary:4:4', 'percent-50:2:2,3,4', 'complete:0:0,1,2,3,4']);
     first.pop();
-    expect(() => (first[1].updatedOrdinals as number[]).push(9)).toThrow(TypeError);
-    expect(() => { (first[1] as any).partition = 1; }).toThrow(TypeError);
+    first[1].updatedOrdinals.push(9);
+    (first[1] as any).partition = 1;
+    expect(Object.isExtensible(first[0])).toBe(true);
     expect(plan.resolve(5).map(s => `${s.name}:${s.partition}:${s.updatedOrdinals.join(',')}`)).toEqual(names);
     // another replica count or ordinals.start is its own resolution
     expect(plan.resolve(5, 3).map(s => s.updatedOrdinals.join(','))).toEqual(['', '7', '5,6,7', '3,4,5,6,7']);
