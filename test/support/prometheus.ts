@@ -8,7 +8,7 @@ import * as path from 'path';
 /**
  * A real Prometheus server for tests: Debian's `prometheus` package (2.42), started as a plain process
  * (never the Debian service) on 127.0.0.1 with a free port, a temporary TSDB and a temporary config that
- * scrapes, every second, a metrics endpoint this process serves on 127.0.0.1 with values the test sets.
+ * scrapes, every second, a metrics endpoint a child process serves on 127.0.0.1 with values the test sets.
  *
  * Flags given explicitly so that none of the package's defaults apply: `--config.file` (default
  * /etc/prometheus/prometheus.yml, which scrapes localhost:9090/9100 and alerts to :9093),
@@ -27,10 +27,32 @@ export function prometheusAvailable(): boolean {
 export const describeWithPrometheus: jest.Describe =
   prometheusAvailable() || process.env.CI === 'true' ? describe : describe.skip;
 
+/**
+ * The server of `MetricsEndpoint`, in a child process: it answers every scrape from the file the test
+ * writes, however long the test's own process is busy (a synth or a git command blocks jest's event
+ * loop; a scrape that times out marks every series stale, and a gate would then read "no data").
+ */
+const METRICS_SERVER = `
+const fs = require('fs');
+const http = require('http');
+const file = process.argv[1];
+const server = http.createServer((req, res) => {
+  if (req.url !== '/metrics') {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(fs.readFileSync(file, 'utf-8'));
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+`;
+
 /** A metrics endpoint in the text exposition format: gauges the test sets, changes and removes. */
 export class MetricsEndpoint {
   private readonly samples = new Map<string, string>();
-  private server?: http.Server;
+  private child?: ChildProcess;
+  private readonly file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-')), 'metrics.txt');
   public port = 0;
 
   /** Set `name{labels} value`; the value as the exposition format writes it: 0.2, NaN, +Inf. */
@@ -38,6 +60,7 @@ export class MetricsEndpoint {
     const pairs = Object.keys(labels).sort().map(k => `${k}="${labels[k].replace(/[\\"]/g, c => `\\${c}`)}"`);
     const key = pairs.length === 0 ? name : `${name}{${pairs.join(',')}}`;
     this.samples.set(key, typeof value === 'number' ? formatNumber(value) : value);
+    this.publish();
   }
 
   /** Remove every series of `name`. */
@@ -45,6 +68,7 @@ export class MetricsEndpoint {
     for (const key of [...this.samples.keys()]) {
       if (key === name || key.startsWith(`${name}{`)) this.samples.delete(key);
     }
+    this.publish();
   }
 
   public text(): string {
@@ -59,28 +83,39 @@ export class MetricsEndpoint {
     return lines.join('\n') + '\n';
   }
 
+  /** Start the server process; it serves what `set` and `remove` last wrote. */
   public async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      if (req.url !== '/metrics') {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(this.text());
+    this.publish();
+    const child = spawn(process.execPath, ['-e', METRICS_SERVER, this.file], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child = child;
+    this.port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(Number(out.trim()));
+      });
+      child.once('error', reject);
+      child.once('exit', code => reject(new Error(`the metrics server exited (code ${code}) before it listened`)));
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.port = (this.server.address() as net.AddressInfo).port;
   }
 
   public async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>(resolve => server.close(() => resolve()));
+    const child = this.child;
+    this.child = undefined;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>(resolve => {
+        child.once('exit', () => resolve());
+        // its stdin ends: it exits
+        child.stdin!.end();
+      });
     }
+  }
+
+  /** Replace the served file whole (written beside it, then renamed): a scrape reads the old or the new text. */
+  private publish(): void {
+    const tmp = `${this.file}.tmp`;
+    fs.writeFileSync(tmp, this.text());
+    fs.renameSync(tmp, this.file);
   }
 }
 
