@@ -376,13 +376,19 @@ function writeDurably(file: string, content: string, ops: FileSystemOps): void {
   }
 }
 
-/** The directories of a tree's files, each once, parents first (a tree has a few directories and many files). */
-function treeDirectories(tree: TreeToWrite): string[] {
+/** Every directory above the given relative files ('/'-separated), each once. */
+function parentDirectories(files: Iterable<string>): Set<string> {
   const dirs = new Set<string>();
-  for (const file of tree.files.keys()) {
+  for (const file of files) {
+    // a directory seen before has its parents in the set already
     for (let d = path.posix.dirname(file); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
   }
-  return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length);
+  return dirs;
+}
+
+/** The directories of a tree's files, each once, parents first (a tree has a few directories and many files). */
+function treeDirectories(tree: TreeToWrite): string[] {
+  return [...parentDirectories(tree.files.keys())].sort((a, b) => a.split('/').length - b.split('/').length);
 }
 
 function stageTree(tmp: string, tree: TreeToWrite, ops: FileSystemOps): void {
@@ -697,16 +703,9 @@ function checkTreeTarget(tree: TreeToWrite, cache: PathCache): boolean {
   }
   if (tree.previousFiles) {
     const known = new Set(tree.previousFiles);
-    const parents = new Set<string>();
-    for (const f of tree.previousFiles) {
-      for (let d = path.posix.dirname(f); d !== '.'; d = path.posix.dirname(d)) parents.add(d);
-    }
     // a directory is named when nothing else shows it: no file the library wrote and no foreign file in it
     const files = scan.files.filter(f => !known.has(f));
-    const shown = new Set(parents);
-    for (const f of files) {
-      for (let d = path.posix.dirname(f); d !== '.'; d = path.posix.dirname(d)) shown.add(d);
-    }
+    const shown = parentDirectories([...tree.previousFiles, ...files]);
     const foreign = [...files, ...scan.directories.filter(d => !shown.has(d)).map(d => `${d}/`)].sort();
     if (foreign.length > 0) {
       throw new Error(`the rollout directory ${dir} holds files this library did not write: ${foreign.join(', ')}. A synth replaces the directory whole and never deletes files it did not write: move them out (or delete them) and synth again`);

@@ -36,15 +36,6 @@ export function scanTree(dir: string): TreeScan {
 }
 
 /**
- * Every entry below a directory that is not a directory (regular files, and symbolic links and special
- * files, which a tree must not hold), as relative paths with '/'; none when the directory does not exist.
- */
-export function listFiles(dir: string): string[] {
-  const scan = scanTree(dir);
-  return [...scan.files, ...scan.symlinks, ...scan.others].sort();
-}
-
-/**
  * Every file below a directory, relative path (with '/') -> content. Refuses a symbolic link or special
  * file (a tree holds only the regular files the library wrote) and a file that is not valid UTF-8 (the
  * library writes UTF-8 only), so the text returned is exactly the bytes on disk.
