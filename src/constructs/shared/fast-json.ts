@@ -1,4 +1,4 @@
-import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, App, GroupVersionKind, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 
 /** Thrown inside the walk when the value needs cdk8s's own resolution. */
@@ -89,42 +89,46 @@ function walk(value: any, sortKeys: boolean): any {
  * path does not apply. Each is the L1 class itself to its users (`instanceof`, escape hatches).
  */
 
+/**
+ * An L1 object's `toJson` on the fast path: its type, then its mapper over the resolved props; `slow` (the
+ * L1 class's own `toJson`) when the fast path does not apply.
+ */
+function fastToJson(obj: ApiObject, gvk: GroupVersionKind, mapper: (props: any) => any, slow: () => any): any {
+  const r = resolvedApiObjectJson(obj);
+  return r === undefined ? slow() : { ...gvk, ...mapper(r) };
+}
+
 /** `k8s.KubeService` with the fast `toJson`. */
 export class FastKubeService extends k8s.KubeService {
   public toJson(): any {
-    const r = resolvedApiObjectJson(this);
-    return r === undefined ? super.toJson() : { ...k8s.KubeService.GVK, ...k8s.toJson_KubeServiceProps(r) };
+    return fastToJson(this, k8s.KubeService.GVK, k8s.toJson_KubeServiceProps, () => super.toJson());
   }
 }
 
 /** `k8s.KubeStatefulSet` with the fast `toJson`. */
 export class FastKubeStatefulSet extends k8s.KubeStatefulSet {
   public toJson(): any {
-    const r = resolvedApiObjectJson(this);
-    return r === undefined ? super.toJson() : { ...k8s.KubeStatefulSet.GVK, ...k8s.toJson_KubeStatefulSetProps(r) };
+    return fastToJson(this, k8s.KubeStatefulSet.GVK, k8s.toJson_KubeStatefulSetProps, () => super.toJson());
   }
 }
 
 /** `k8s.KubeDeployment` with the fast `toJson`. */
 export class FastKubeDeployment extends k8s.KubeDeployment {
   public toJson(): any {
-    const r = resolvedApiObjectJson(this);
-    return r === undefined ? super.toJson() : { ...k8s.KubeDeployment.GVK, ...k8s.toJson_KubeDeploymentProps(r) };
+    return fastToJson(this, k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, () => super.toJson());
   }
 }
 
 /** `k8s.KubePodDisruptionBudget` with the fast `toJson`. */
 export class FastKubePodDisruptionBudget extends k8s.KubePodDisruptionBudget {
   public toJson(): any {
-    const r = resolvedApiObjectJson(this);
-    return r === undefined ? super.toJson() : { ...k8s.KubePodDisruptionBudget.GVK, ...k8s.toJson_KubePodDisruptionBudgetProps(r) };
+    return fastToJson(this, k8s.KubePodDisruptionBudget.GVK, k8s.toJson_KubePodDisruptionBudgetProps, () => super.toJson());
   }
 }
 
 /** `k8s.KubeServiceAccount` with the fast `toJson`. */
 export class FastKubeServiceAccount extends k8s.KubeServiceAccount {
   public toJson(): any {
-    const r = resolvedApiObjectJson(this);
-    return r === undefined ? super.toJson() : { ...k8s.KubeServiceAccount.GVK, ...k8s.toJson_KubeServiceAccountProps(r) };
+    return fastToJson(this, k8s.KubeServiceAccount.GVK, k8s.toJson_KubeServiceAccountProps, () => super.toJson());
   }
 }
