@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { replayHistory } from '../../examples/history';
@@ -60,5 +61,74 @@ describe('the committed dist/ and rollout-state/', () => {
       expect([key, built[key].spec.replicas, built[key].spec.template.spec.containers[0].image]).toEqual([key, replicas, image]);
     }
     expect(built[`Service/${dir}`].spec.selector).toEqual(selector);
+  });
+});
+
+/**
+ * examples/run.js, the app `cdk8s synth` runs (cdk8s.yaml), on a copy of the project: against the compiled
+ * lib/ when it is newer than every file of src/, else against src/ with a note on stderr; both give the
+ * committed dist/ byte for byte. The modules each run loaded are read from `require.cache` at exit.
+ */
+describe('examples/run.js', () => {
+  let project = '';
+  let hook = '';
+  let libIndex = '';
+  beforeAll(() => {
+    project = tempDir('staged-run-');
+    for (const entry of ['src', 'lib', 'examples', 'dist', 'rollout-state', 'tsconfig.dev.json', 'package.json']) {
+      fs.cpSync(path.join(repo, entry), path.join(project, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(repo, 'node_modules'), path.join(project, 'node_modules'));
+    hook = path.join(project, 'loaded-hook.js');
+    fs.writeFileSync(hook, 'process.on("exit", () => require("fs").writeFileSync(process.env.LOADED_OUT, JSON.stringify(Object.keys(require.cache))));\n');
+    libIndex = path.join(project, 'lib', 'index.js');
+  });
+
+  /** Run the app as `cdk8s synth` does (CDK8S_OUTDIR), reading the committed state only. */
+  function synth(outdir: string) {
+    const loadedFile = path.join(project, `${path.basename(outdir)}-loaded.json`);
+    const run = spawnSync(process.execPath, ['--require', hook, 'examples/run.js'], {
+      cwd: project,
+      encoding: 'utf-8',
+      env: {
+        ...process.env,
+        CDK8S_OUTDIR: outdir,
+        CDK8S_STAGED_READ_ONLY_STATE: '1',
+        CDK8S_STAGED_COMMITTED_OUTDIR: path.join(project, 'dist'),
+        LOADED_OUT: loadedFile,
+      },
+    });
+    const loaded: string[] = JSON.parse(fs.readFileSync(loadedFile, 'utf-8'));
+    const ours = (dir: string, ext: string) => loaded.filter(f => f.startsWith(path.join(project, dir) + path.sep) && f.endsWith(ext)).length;
+    return { status: run.status, stderr: run.stderr, libModules: ours('lib', '.js'), srcModules: ours('src', '.ts') };
+  }
+
+  test('lib/ newer than src/: the examples run against lib/, no note, the committed dist/', () => {
+    const later = new Date(Date.now() + 3600_000);
+    fs.utimesSync(libIndex, later, later);
+    const outdir = path.join(project, 'out-lib');
+    const run = synth(outdir);
+    expect([run.status, run.stderr, run.srcModules]).toEqual([0, '', 0]);
+    expect(run.libModules).toBeGreaterThan(40);
+    expect(readTree(outdir)).toEqual(readTree(committed));
+  });
+
+  test('a file of src/ newer than lib/: the examples run against src/, with a note, the same dist/', () => {
+    const earlier = new Date(Date.now() - 3600_000);
+    fs.utimesSync(libIndex, earlier, earlier);
+    const outdir = path.join(project, 'out-src');
+    const run = synth(outdir);
+    expect([run.status, run.stderr, run.libModules]).toEqual([0, 'examples/run.js: lib/ is missing or older than src/, running the examples against src/ (npx projen compile builds lib/)\n', 0]);
+    expect(run.srcModules).toBeGreaterThan(40);
+    expect(readTree(outdir)).toEqual(readTree(committed));
+  });
+
+  test('lib/ missing: the examples run against src/, with the note', () => {
+    fs.rmSync(path.join(project, 'lib'), { recursive: true });
+    const outdir = path.join(project, 'out-nolib');
+    const run = synth(outdir);
+    expect([run.status, run.libModules]).toEqual([0, 0]);
+    expect(run.stderr).toMatch(/^examples\/run\.js: lib\/ is missing or older than src\//);
+    expect(readTree(outdir)).toEqual(readTree(committed));
   });
 });
