@@ -62,8 +62,6 @@ interface RenderedRollout {
 /** What the synth keeps of a rollout once its tree is written to its temporary sibling. */
 interface WrittenRollout {
   readonly apiObjects: ApiObject[];
-  readonly stateContent: string;
-  readonly stateFile: string;
 }
 
 /**
@@ -124,14 +122,15 @@ export class StagedApp extends App {
     if (!this.readOnlyState) checkStateDirectory(outdir, this.stateDirectory);
     const root = repositoryRoot(this.readOnlyState ? [outdir] : [outdir, this.stateDirectory]);
     withWriteLock(root, () => {
-      // each tree is written to its temporary sibling as soon as it is rendered, and its content dropped;
-      // the one commit point is writer.commit(), after every rollout rendered
+      // each tree and its state file are written to temporary siblings as soon as they are rendered, and
+      // their content dropped; the one commit point is writer.commit(), after every rollout rendered
       const writer = OutputWriter.begin(root, { stagingDirectories: this.readOnlyState ? [outdir] : [outdir, this.stateDirectory] });
       const rollouts: WrittenRollout[] = [];
       try {
         this.renderRollouts(r => {
           writer.addTree({ ...r.tree, previousFiles: r.previousFiles, within: outdir });
-          rollouts.push({ apiObjects: r.apiObjects, stateContent: r.stateContent, stateFile: r.stateFile });
+          if (!this.readOnlyState) writer.addFile({ path: r.stateFile, content: r.stateContent, within: this.stateDirectory });
+          rollouts.push({ apiObjects: r.apiObjects });
         });
       } catch (err) {
         writer.abort();
@@ -145,9 +144,6 @@ export class StagedApp extends App {
         const files: FileToWrite[] = this.chartManifests(rollouts).map(f => ({ ...f, within: outdir }));
         if (this.recordMetadata) {
           files.push({ ...this.constructMetadata(), within: outdir });
-        }
-        if (!this.readOnlyState) {
-          files.push(...rollouts.map(r => ({ path: r.stateFile, content: r.stateContent, within: this.stateDirectory })));
         }
         for (const file of files) writer.addFile(file);
       } catch (err) {

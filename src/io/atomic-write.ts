@@ -168,8 +168,11 @@ export const BACKGROUND_AFTER_FILES = 2000;
  *   writer or reader);
  * - `addTree` checks the tree as `checkOutputs` does (inside its directories, plain file names, a target
  *   that is a directory the library wrote, no overlap with the trees added before) and stages it;
- * - `addFile` checks the file's path; files are staged at `commit`, after the overlap check of all outputs;
- * - `commit` checks that no two outputs overlap, stages the files, then commits as `commitOutputs`;
+ * - `addFile` checks the file's path; a file that overlaps no output added before is checked as `commit`
+ *   checks it and staged at once (its content can be dropped), any other is staged at `commit`, whose
+ *   overlap check of all outputs refuses it;
+ * - `commit` checks that no two outputs overlap, stages the files not staged yet, then commits as
+ *   `commitOutputs`;
  * - `abort` (or any failure inside `addTree`, `addFile` or `commit` before the commit point) removes the
  *   temporary siblings, the directories the writer created and the journal: nothing else changed.
  */
@@ -185,10 +188,15 @@ export class OutputWriter {
   private readonly steps: Step[] = [];
   private readonly stagingDirs: Set<string>;
   private readonly trees: TreeToWrite[] = [];
+  /** Files to stage at `commit`, and the files staged already (their content dropped). */
   private readonly files: FileToWrite[] = [];
-  /** Folded tree paths, and every folded directory above one: an overlap of two trees is found as they come. */
-  private readonly treeKeys = new Set<string>();
-  private readonly treeAncestors = new Set<string>();
+  private readonly writtenFiles: FileToWrite[] = [];
+  /**
+   * Folded paths of the trees and staged files, and every folded directory above one: an overlap of two
+   * outputs is found as they come.
+   */
+  private readonly outputKeys = new Set<string>();
+  private readonly outputAncestors = new Set<string>();
   /** Directories this writer created (parents of temporary siblings), removed again by an abort. */
   private readonly createdDirs: string[] = [];
   private state: 'open' | 'committed' | 'aborted' = 'open';
@@ -222,18 +230,30 @@ export class OutputWriter {
     });
   }
 
-  /** Check a file's path; it is written at `commit`. */
+  /**
+   * Check a file's path. A file that overlaps no output added before is checked as `commit` checks it
+   * (its target) and written to its temporary sibling now, so the caller can drop its content; any other
+   * is written at `commit`, whose check of all outputs refuses the overlap with the same message.
+   */
   public addFile(file: FileToWrite): void {
     this.guard(() => {
       checkFile(this.root, file, this.cache);
-      this.files.push(file);
+      const key = foldCase(file.path);
+      if (this.overlapsOutput(key)) {
+        this.files.push(file);
+        return;
+      }
+      checkFileTarget(file.path, this.cache);
+      removeLegacyLeftovers([file.path], this.cache);
+      this.addOutputKey(key);
+      this.stageFile(file);
     });
   }
 
   /** The commit point: check that no outputs overlap, write the files, then put everything in place. */
   public commit(): void {
     this.guard(() => {
-      checkDisjointOutputs([...this.trees.map(t => ({ path: path.resolve(t.directory), what: 'rollout directory' })), ...this.files.map(f => ({ path: path.resolve(f.path), what: 'output file' }))]);
+      checkDisjointOutputs(this.outputs([...this.writtenFiles, ...this.files]));
       for (const file of this.files) checkFileTarget(file.path, this.cache);
       removeLegacyLeftovers(this.files.map(f => f.path), this.cache);
       const files = this.files.splice(0);
@@ -278,8 +298,14 @@ export class OutputWriter {
     const target = path.resolve(file.path);
     const step: Step = { target, staged: this.sibling(STAGED_PREFIX, target), backup: null, tree: false };
     this.prepare(step);
-    this.files.push({ path: file.path, content: '', within: file.within });
-    writeDurably(step.staged, file.content, this.ops);
+    this.writtenFiles.push({ path: file.path, content: '', within: file.within });
+    if (this.stagedFiles >= this.backgroundAfterFiles) {
+      this.background ??= BackgroundStager.start();
+      this.background.stageFile(step.staged, file.content);
+    } else {
+      writeDurably(step.staged, file.content, this.ops);
+    }
+    this.stagedFiles += 1;
   }
 
   /** @internal The commit point and the renames, everything staged. */
@@ -343,14 +369,30 @@ export class OutputWriter {
 
   private checkTreeOverlap(tree: TreeToWrite): void {
     const key = foldCase(tree.directory);
-    let overlap = this.treeKeys.has(key) || this.treeAncestors.has(key);
-    for (let d = path.dirname(key); !overlap && d !== path.dirname(d); d = path.dirname(d)) overlap = this.treeKeys.has(d);
-    if (overlap) {
+    if (this.overlapsOutput(key)) {
       // the same message as the check of all outputs
-      checkDisjointOutputs([...this.trees, tree].map(t => ({ path: path.resolve(t.directory), what: 'rollout directory' })));
+      checkDisjointOutputs([...this.outputs(this.writtenFiles), { path: path.resolve(tree.directory), what: 'rollout directory' }]);
     }
-    this.treeKeys.add(key);
-    for (let d = path.dirname(key); d !== path.dirname(d) && !this.treeAncestors.has(d); d = path.dirname(d)) this.treeAncestors.add(d);
+    this.addOutputKey(key);
+  }
+
+  /** Whether a folded path is, holds or lies inside a tree or staged file added before. */
+  private overlapsOutput(key: string): boolean {
+    if (this.outputKeys.has(key) || this.outputAncestors.has(key)) return true;
+    for (let d = path.dirname(key); d !== path.dirname(d); d = path.dirname(d)) {
+      if (this.outputKeys.has(d)) return true;
+    }
+    return false;
+  }
+
+  private addOutputKey(key: string): void {
+    this.outputKeys.add(key);
+    for (let d = path.dirname(key); d !== path.dirname(d) && !this.outputAncestors.has(d); d = path.dirname(d)) this.outputAncestors.add(d);
+  }
+
+  /** The trees added so far and the given files, as the check of all outputs takes them. */
+  private outputs(files: FileToWrite[]): Array<{ path: string; what: string }> {
+    return [...this.trees.map(t => ({ path: path.resolve(t.directory), what: 'rollout directory' })), ...files.map(f => ({ path: path.resolve(f.path), what: 'output file' }))];
   }
 
   private writeStagingJournal(): void {

@@ -34,13 +34,17 @@ function write(file, content) {
   }
 }
 port.on('message', batch => {
-  for (const tree of batch) {
+  for (const item of batch) {
     if (!failed) {
       try {
-        fs.mkdirSync(tree.tmp);
-        for (const d of tree.dirs) fs.mkdirSync(path.join(tree.tmp, d));
-        const files = tree.files;
-        for (let i = 0; i < files.length; i += 2) write(path.join(tree.tmp, files[i]), files[i + 1]);
+        if (item.file !== undefined) {
+          write(item.file, item.content);
+        } else {
+          fs.mkdirSync(item.tmp);
+          for (const d of item.dirs) fs.mkdirSync(path.join(item.tmp, d));
+          const files = item.files;
+          for (let i = 0; i < files.length; i += 2) write(path.join(item.tmp, files[i]), files[i + 1]);
+        }
         if (crashAt === 'background-staged') process.kill(process.pid, 'SIGKILL');
       } catch (e) {
         failed = true;
@@ -79,7 +83,7 @@ export class BackgroundStager {
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
   /** Trees posted to the worker, and those queued for the next message. */
   private posted = 0;
-  private batch: Array<{ tmp: string; dirs: string[]; files: string[] }> = [];
+  private batch: Array<{ tmp: string; dirs: string[]; files: string[] } | { file: string; content: string }> = [];
   private batchFiles = 0;
   private closed = false;
   /** Set when a wait gave up: close() then waits no more. */
@@ -106,6 +110,14 @@ export class BackgroundStager {
     for (const [name, content] of tree.files) files.push(name, content);
     this.batch.push({ tmp: tree.tmp, dirs: tree.dirs, files });
     this.batchFiles += tree.files.size;
+    if (this.batchFiles >= BATCH_FILES) this.flush();
+  }
+
+  /** Queue one file (`tmp`, its temporary copy, with `content`), as `stage` queues a tree. */
+  public stageFile(tmp: string, content: string): void {
+    if (this.closed) throw new Error('the background stager is closed');
+    this.batch.push({ file: tmp, content });
+    this.batchFiles += 1;
     if (this.batchFiles >= BATCH_FILES) this.flush();
   }
 

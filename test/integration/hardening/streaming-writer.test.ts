@@ -116,6 +116,48 @@ describe('the streaming writer of the synth', () => {
     });
     expect(fs.readdirSync(root)).toEqual([]);
   });
+
+  test('a file that overlaps no output is staged when added: its temporary sibling is there before the commit, the file only after', () => {
+    const root = tempDir('stream-');
+    const state = path.join(root, 'rollout-state', 'web.json');
+    withWriteLock(root, () => {
+      const writer = OutputWriter.begin(root, { stagingDirectories: [path.join(root, 'dist'), path.join(root, 'rollout-state')] });
+      writer.addTree({ directory: path.join(root, 'dist', 'web'), files: new Map([['plan.json', '{}\n']]) });
+      writer.addFile({ path: state, content: '{"web":1}\n' });
+      const staged = fs.readdirSync(path.dirname(state));
+      expect([staged.length, staged[0].startsWith('.staged-'), staged[0].endsWith('-1-web.json')]).toEqual([1, true, true]);
+      expect(fs.readFileSync(path.join(path.dirname(state), staged[0]), 'utf-8')).toBe('{"web":1}\n');
+      expect(fs.existsSync(state)).toBe(false);
+      writer.commit();
+    });
+    expect(readTree(root)).toEqual({ [path.join('dist', 'web', 'plan.json')]: '{}\n', [path.join('rollout-state', 'web.json')]: '{"web":1}\n' });
+    expect(leftovers(root)).toEqual([]);
+  });
+
+  test('a file inside a tree added before is not staged; the commit refuses it as the check of all outputs does, nothing left', () => {
+    const root = tempDir('stream-');
+    withWriteLock(root, () => {
+      const writer = OutputWriter.begin(root, { stagingDirectories: [path.join(root, 'dist')] });
+      writer.addTree({ directory: path.join(root, 'dist', 'web'), files: new Map([['plan.json', '{}\n']]) });
+      writer.addFile({ path: path.join(root, 'dist', 'web', 'extra.yaml'), content: 'x: 1\n' });
+      expect(fs.existsSync(path.join(root, 'dist', 'web'))).toBe(false);
+      expect(() => writer.commit()).toThrow(`output file ${path.join(root, 'dist', 'web', 'extra.yaml')} lies inside rollout directory ${path.join(root, 'dist', 'web')}`);
+    });
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
+  test('a tree that holds a file staged before is refused when added, the staged file removed', () => {
+    const root = tempDir('stream-');
+    withWriteLock(root, () => {
+      const writer = OutputWriter.begin(root, { stagingDirectories: [path.join(root, 'dist'), path.join(root, 'dist', 'web')] });
+      writer.addFile({ path: path.join(root, 'dist', 'web', 'extra.yaml'), content: 'x: 1\n' });
+      expect(fs.readdirSync(path.join(root, 'dist', 'web')).length).toBe(1);
+      expect(() => writer.addTree({ directory: path.join(root, 'dist', 'web'), files: new Map([['plan.json', '{}\n']]) }))
+        .toThrow(`output file ${path.join(root, 'dist', 'web', 'extra.yaml')} lies inside rollout directory ${path.join(root, 'dist', 'web')}`);
+      expect(() => writer.commit()).toThrow(`this commit in ${root} is aborted`);
+    });
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
 });
 
 /** `count` trees dist/t-<i> of three files each, one of them naming `i` and `tag`. */
