@@ -7,7 +7,7 @@ import { StagedSource, isStagedSourceProvider } from '../constructs/shared/stage
 import { withGates } from '../core/gates';
 import { kindById } from '../core/kinds/registry';
 import { synthState } from '../core/kinds/synth';
-import { checkEmittedObjects } from '../core/object-checks';
+import { checkEmittedObjects, EmittedObjectChecks } from '../core/object-checks';
 import { RolloutState } from '../core/state';
 import { withWaves } from '../core/wave-plan';
 import { FileToWrite, OutputWriter, TreeToWrite, checkDisjoint, checkStateDirectory } from '../io/atomic-write';
@@ -89,7 +89,7 @@ export class StagedApp extends App {
   private readonly committedOutdir: string;
   /** `recordConstructMetadata` (App keeps its own copy private). */
   private readonly recordMetadata: boolean;
-  /** Each ApiObject's JSON, rendered once per synth. */
+  /** The JSON of each ApiObject outside every rollout's tree, rendered once per synth for its chart's manifest. */
   private rendered = new Map<ApiObject, any>();
 
   public constructor(props: StagedAppProps = {}) {
@@ -185,34 +185,61 @@ export class StagedApp extends App {
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
-    // every object rendered once: checked across the app, then written into a tree or a chart manifest
-    // (rendering all of them in one pass is faster than rendering each with its tree)
     const all = constructs.filter((c): c is ApiObject => c instanceof ApiObject);
-    this.rendered = new Map(all.map(o => [o, o.toJson()]));
+    // every object rendered once, with its tree (or, outside every tree, for its chart's manifest) and
+    // checked as it is rendered: an object's JSON lives only until its tree is written, so a large app
+    // never holds the JSON of all its objects at once
+    const checks = new EmittedObjectChecks();
+    const inApp = new Set<ApiObject>(all);
+    const render = (o: ApiObject) => {
+      const json = o.toJson();
+      if (inApp.has(o)) checks.check({ json, path: o.node.path });
+      return json;
+    };
+    try {
+      const sources = constructs.filter(isStagedSourceProvider)
+        .map(p => p._stagedSource())
+        .filter((s): s is StagedSource => s !== undefined);
+      checkDisjoint(sources.map(s => s.directory));
+      const trees = treeObjects(sources);
+      const outdir = path.resolve(this.outdir);
+      const listing = new DirectoryListing();
+      const staged = new Set<ApiObject>();
+
+      sources.forEach((source, i) => {
+        const apiObjects = trees[i];
+        const objects = apiObjects.map(render);
+        for (const o of apiObjects) staged.add(o);
+        const stateFile = stateFilePath(this.stateDirectory, source.directory);
+        const committed = readStateFile(stateFile, listing);
+        const previous = committed && this.followRoot(source, committed, stateFile);
+        const relativeState = path.relative(path.join(this.committedOutdir, source.directory), stateFile).split(path.sep).join('/');
+        const rendered = renderRollout(source, objects, previous, relativeState);
+        // the writer's addTree refuses a target holding files this library did not write there
+        const directory = path.join(outdir, source.directory);
+        const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
+        each({ source, apiObjects, tree: { directory, files: rendered.tree }, stateContent: stateJson(state), stateFile, previousFiles: previous?.files ?? [] });
+      });
+      this.rendered = new Map(all.filter(o => !staged.has(o)).map(o => [o, render(o)]));
+    } catch (err) {
+      // the refusal the checks give in their own order: every object rendered, the rollout directories
+      // apart, every object checked (in construct order), and only then the trees and rollouts
+      this.checkAllUpFront(constructs, all);
+      throw err;
+    }
+  }
+
+  /**
+   * The checks before any tree, in their order, over the whole app: throws the first refusal there is
+   * (a streaming check found one, or a later step failed and none is there: nothing is thrown).
+   */
+  private checkAllUpFront(constructs: IConstruct[], all: ApiObject[]): void {
+    const json = all.map(o => o.toJson());
     const sources = constructs.filter(isStagedSourceProvider)
       .map(p => p._stagedSource())
       .filter((s): s is StagedSource => s !== undefined);
     checkDisjoint(sources.map(s => s.directory));
-    checkEmittedObjects(all.map(o => ({ json: this.rendered.get(o), path: o.node.path })));
-    const trees = treeObjects(sources);
-    const outdir = path.resolve(this.outdir);
-    const listing = new DirectoryListing();
-
-    sources.forEach((source, i) => {
-      const apiObjects = trees[i];
-      const objects = apiObjects.map(o => this.rendered.get(o));
-      const stateFile = stateFilePath(this.stateDirectory, source.directory);
-      const committed = readStateFile(stateFile, listing);
-      const previous = committed && this.followRoot(source, committed, stateFile);
-      const relativeState = path.relative(path.join(this.committedOutdir, source.directory), stateFile).split(path.sep).join('/');
-      const rendered = renderRollout(source, objects, previous, relativeState);
-      // the writer's addTree refuses a target holding files this library did not write there
-      const directory = path.join(outdir, source.directory);
-      const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
-      // a staged object is written in its tree only: its JSON is not needed past here
-      for (const o of apiObjects) this.rendered.delete(o);
-      each({ source, apiObjects, tree: { directory, files: rendered.tree }, stateContent: stateJson(state), stateFile, previousFiles: previous?.files ?? [] });
-    });
+    checkEmittedObjects(all.map((o, i) => ({ json: json[i], path: o.node.path })));
   }
 
   /**

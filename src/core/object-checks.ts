@@ -17,10 +17,18 @@ export interface EmittedObject {
   readonly path: string;
 }
 
-/** Check every object's metadata and that no two objects collide. */
+/** Check every object's metadata and that no two objects collide, in the order given. */
 export function checkEmittedObjects(objects: EmittedObject[]): void {
-  const seen = new Map<string, string>();
-  for (const { json, path } of objects) {
+  const checks = new EmittedObjectChecks();
+  for (const o of objects) checks.check(o);
+}
+
+/** The checks of `checkEmittedObjects`, one object at a time: each against those checked before. */
+export class EmittedObjectChecks {
+  private readonly seen = new Map<string, string>();
+
+  /** Check one object's metadata, and that no object checked before has its kind, namespace and name. */
+  public check({ json, path }: EmittedObject): void {
     const meta = json?.metadata ?? {};
     const where = `[${path}] ${json?.kind} ${show(meta.name)}`;
     if (meta.namespace !== undefined && (typeof meta.namespace !== 'string' || meta.namespace.length > 63 || !DNS1123_LABEL.test(meta.namespace))) {
@@ -44,10 +52,10 @@ export function checkEmittedObjects(objects: EmittedObject[]): void {
     }
     const group = String(json?.apiVersion ?? '').includes('/') ? String(json.apiVersion).split('/')[0] : '';
     const id = `${group}/${json?.kind}/${meta.namespace ?? ''}/${meta.name}`;
-    const before = seen.get(id);
+    const before = this.seen.get(id);
     if (before !== undefined) {
       throw new Error(`${json?.kind} ${show(meta.name)}${meta.namespace ? ` in namespace ${show(meta.namespace)}` : ''} is emitted twice, by ${before} and ${path}: the API server keeps one object per kind, namespace and name; rename one of them`);
     }
-    seen.set(id, path);
+    this.seen.set(id, path);
   }
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { RolloutPlan, StagedApp, StatefulApp } from '../../../src';
 import { BACKGROUND_AFTER_FILES, JOURNAL_FILE, OutputWriter, recoverInterruptedCommit } from '../../../src/io/atomic-write';
 import { BackgroundStager } from '../../../src/io/background-stager';
@@ -48,6 +48,28 @@ describe('the streaming writer of the synth', () => {
     expect(leftovers(root)).toEqual([]);
     fs.rmSync(path.join(root, 'dist', 'b', 'notes.txt'));
     expect(readTree(root)).toEqual(before);
+  });
+
+  test('objects are checked as their trees render, yet a collision names the two objects in construct order, as a check of all objects first does', () => {
+    const root = tempDir('stream-');
+    const app = new StagedApp({ outdir: path.join(root, 'dist'), stateDirectory: path.join(root, 'rollout-state') });
+    // outside every tree, first in construct order; rendered after the tree of b, whose Service it repeats
+    new ApiObject(new Chart(app, 'chart-one'), 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'b' } });
+    new StatefulApp(new Chart(app, 'chart-b'), 'b', { replicas: 3, containers: [{ name: 'c', image: 'nginx:1' }], rollout: { plan: RolloutPlan.canary() } });
+    expect(() => app.synth()).toThrow('Service "b" is emitted twice, by chart-one/svc and chart-b/b/Service: the API server keeps one object per kind, namespace and name; rename one of them');
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
+  test('a rollout refused before a later object fails its check: the object\'s refusal is the one given, as when every object is checked first', () => {
+    const root = tempDir('stream-');
+    twoApps(root, 'nginx:1').synth();
+    fs.writeFileSync(path.join(root, 'dist', 'a', 'notes.txt'), 'mine\n');
+    const before = readTree(root);
+    const app = twoApps(root, 'nginx:2');
+    new ApiObject(new Chart(app, 'chart-z', { namespace: 'Not_A_Label' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'z' } });
+    expect(() => app.synth()).toThrow('[chart-z/cm] ConfigMap "z": metadata.namespace ("Not_A_Label") must be a DNS-1123 label');
+    expect(readTree(root)).toEqual(before);
+    expect(leftovers(root)).toEqual([]);
   });
 
   test('a first synth refused at its second rollout creates no output directory', () => {
