@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { ContainerProps, DeploymentApp, PercentOrAbsolute, RolloutPlan, StatefulApp, StatefulAppProps } from '../../../src';
-import { FastKubeService, FastKubeStatefulSet, resolvedApiObjectJson } from '../../../src/constructs/shared/fast-json';
+import { FastKubeService, FastKubeStatefulSet, fastMetadataJson, resolvedApiObjectJson } from '../../../src/constructs/shared/fast-json';
 
 /**
  * The constructs' L1 objects render on a fast path (issue 17): it must give exactly the JSON, with the
@@ -115,5 +115,57 @@ describe('the fast toJson of the L1 objects', () => {
     const app = new StatefulApp(chart, 'web', { replicas: 2, containers: [{ name: 'c', image: 'nginx:1' }] });
     app.statefulSet.metadata.addLabel('odd', new Date(0) as any);
     expect(() => app.statefulSet.toJson()).toThrow("Failed serializing construct at path 'chart/web/Resource' with name 'web': Error: can't render non-simple object of type 'Date'");
+  });
+
+  test('objects of one shape are built by its plan: each gives the L1 JSON text of its own values', () => {
+    const chart = new Chart(new App(), 'chart');
+    const apps = Array.from({ length: 40 }, (_, i) => new StatefulApp(chart, `app-${i}`, {
+      replicas: 1 + (i % 5),
+      containers: [{ name: 'main', image: `registry.example.com/app-${i}:1.${i}`, ports: [{ name: 'http', containerPort: 8000 + i }] }],
+      // every fourth app has another shape (labels and an env var more)
+      ...(i % 4 === 0 ? { labels: { tier: `t${i}` } } : {}),
+    }));
+    apps[3].statefulSet.metadata.addLabel('z-added', 'later');
+    for (const app of apps) {
+      for (const o of [app.statefulSet, app.service]) {
+        expect({ path: o.node.path, json: JSON.stringify(fastJson(o)) }).toEqual({ path: o.node.path, json: JSON.stringify(l1Json(o)) });
+      }
+    }
+    expect(apps[7].statefulSet.toJson().spec.template.spec.containers[0]).toMatchObject({ image: 'registry.example.com/app-7:1.7', ports: [{ containerPort: 8007, name: 'http' }] });
+    // props changed after a first rendering take their own shape
+    (apps[9].service as any).props.spec.publishNotReadyAddresses = true;
+    expect(apps[9].service.toJson().spec.publishNotReadyAddresses).toBe(true);
+    expect(JSON.stringify(fastJson(apps[9].service))).toBe(JSON.stringify(l1Json(apps[9].service)));
+  });
+
+  test('a shape whose mapper reads into a scalar keeps the mapper (a string where the L1 type has a map)', () => {
+    const chart = new Chart(new App(), 'chart');
+    // the L1 mapper turns a string selector into its characters: no plan reproduces that, the mapper runs
+    const services = ['', 'ab', 'xyz'].map((selector, i) => new FastKubeService(chart, `s${i}`, { metadata: { name: `s${i}` }, spec: { selector: selector as any } }));
+    for (const o of services) expect(JSON.stringify(fastJson(o))).toBe(JSON.stringify(l1Json(o)));
+    expect(services[2].toJson().spec.selector).toEqual({ 0: 'x', 1: 'y', 2: 'z' });
+    // a "__proto__" key: whatever cdk8s makes of it (its sanitizer assigns it, which sets no key)
+    const odd = new FastKubeService(chart, 'odd', { metadata: { name: 'odd' }, spec: { selector: JSON.parse('{"__proto__": "x", "a": "b"}') } });
+    expect(JSON.stringify(fastJson(odd))).toBe(JSON.stringify(l1Json(odd)));
+    expect(Object.keys(odd.toJson().spec.selector)).toEqual(['a']);
+  });
+
+  test('the metadata rendering equals cdk8s\'s: sorted keys, empty arrays and objects dropped, any attribute', () => {
+    const chart = new Chart(new App(), 'chart');
+    const cases = [
+      { name: 'a' },
+      { name: 'b', labels: {}, annotations: {}, finalizers: [], ownerReferences: [] },
+      { name: 'c', namespace: 'ns', labels: { z: '1', a: '2', m: '' }, annotations: { 'x/y': 'v' }, finalizers: ['f/one'] },
+      { name: 'd', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u', controller: true }] },
+      { name: 'e', generateName: 'e-', resourceVersion: '7', extra: { nested: {}, list: [] }, deletionGracePeriodSeconds: 0 },
+    ];
+    for (const [i, metadata] of cases.entries()) {
+      const o = new FastKubeService(chart, `m${i}`, { metadata, spec: {} });
+      expect({ i, json: JSON.stringify(fastMetadataJson(o.metadata)) }).toEqual({ i, json: JSON.stringify(o.metadata.toJson()) });
+      expect(JSON.stringify(fastJson(o))).toBe(JSON.stringify(l1Json(o)));
+    }
+    const lazy = new FastKubeService(chart, 'lazy', { metadata: { name: 'lazy', labels: { l: Lazy.any({ produce: () => 'v' }) as any } } });
+    expect(fastMetadataJson(lazy.metadata)).toBeUndefined();
+    expect(lazy.toJson().metadata.labels).toEqual({ l: 'v' });
   });
 });
