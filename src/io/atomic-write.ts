@@ -142,7 +142,7 @@ export interface OutputWriterOptions {
   /** @internal */
   readonly cache?: PathCache;
   /**
-   * @internal After how many files staged on the main thread the rest of the trees are written by a
+   * @internal After how many files staged on the main thread the rest of the trees and files are written by a
    * worker thread, in parallel with the caller's rendering (0: from the first tree; Infinity: never).
    * @default BACKGROUND_AFTER_FILES
    */
