@@ -46,6 +46,12 @@ export interface StagedAppProps extends AppProps {
   readonly committedOutdir?: string;
 }
 
+/**
+ * The files of a rollout with few stages and objects (a tree of base, stages, root, plan.json and PLAN.md,
+ * and its state file): the estimate the writer gets to start its worker thread early.
+ */
+const FILES_PER_ROLLOUT = 10;
+
 /** One rendered rollout: its tree and its next state. */
 interface RenderedRollout {
   readonly source: StagedSource;
@@ -131,7 +137,7 @@ export class StagedApp extends App {
           writer.addTree({ ...r.tree, previousFiles: r.previousFiles, within: outdir });
           if (!this.readOnlyState) writer.addFile({ path: r.stateFile, content: r.stateContent, within: this.stateDirectory });
           rollouts.push({ apiObjects: r.apiObjects });
-        });
+        }, count => writer.expectFiles(count * FILES_PER_ROLLOUT));
       } catch (err) {
         writer.abort();
         const restored = this.restoreCommittedOutput();
@@ -178,8 +184,11 @@ export class StagedApp extends App {
     return restoreOutputFromHead(path.resolve(this.outdir));
   }
 
-  /** Render every rollout, handing each to `each` as soon as it is rendered (in the order of the sources). */
-  private renderRollouts(each: (r: RenderedRollout) => void): void {
+  /**
+   * Render every rollout, handing each to `each` as soon as it is rendered (in the order of the sources);
+   * `start` is told how many rollouts there are before the first is rendered.
+   */
+  private renderRollouts(each: (r: RenderedRollout) => void, start?: (rollouts: number) => void): void {
     const constructs = this.node.findAll();
     const errors = constructs.flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
     if (errors.length > 0) {
@@ -201,6 +210,7 @@ export class StagedApp extends App {
         .map(p => p._stagedSource())
         .filter((s): s is StagedSource => s !== undefined);
       checkDisjoint(sources.map(s => s.directory));
+      start?.(sources.length);
       const trees = treeObjects(sources);
       const outdir = path.resolve(this.outdir);
       const listing = new DirectoryListing();

@@ -202,7 +202,7 @@ export class OutputWriter {
   private state: 'open' | 'committed' | 'aborted' = 'open';
   /** Files staged so far, and the worker that writes the trees once they pass `backgroundAfterFiles`. */
   private stagedFiles = 0;
-  private readonly backgroundAfterFiles: number;
+  private backgroundAfterFiles: number;
   private background: BackgroundStager | undefined;
 
   private constructor(private readonly root: string, options: OutputWriterOptions) {
@@ -217,6 +217,17 @@ export class OutputWriter {
     crashAt = process.env.CDK8S_STAGED_TEST_CRASH_AT || undefined;
     this.writeStagingJournal();
     crashPoint('journal-staging');
+  }
+
+  /**
+   * Say how many files the commit will stage (an estimate): when they reach the threshold of the worker
+   * thread, it starts now and writes every tree and file from the next one on, its start overlapping the
+   * caller's rendering of the first trees instead of waiting for the threshold.
+   */
+  public expectFiles(count: number): void {
+    if (this.state !== 'open' || this.background !== undefined || this.backgroundAfterFiles === Infinity || count < this.backgroundAfterFiles) return;
+    this.background = BackgroundStager.start();
+    this.backgroundAfterFiles = 0;
   }
 
   /** Check a tree and write it to its temporary sibling. */

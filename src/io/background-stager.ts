@@ -33,23 +33,29 @@ function write(file, content) {
     fs.closeSync(fd);
   }
 }
-port.on('message', batch => {
-  for (const item of batch) {
+port.on('message', ([meta, body]) => {
+  // meta: the items as JSON, each a tree [tmp, dirs, names, lengths] or a file [tmp, length]; body: every
+  // content one after the other, in the order of the items and their names
+  let at = 0;
+  const take = length => body.slice(at, at += length);
+  for (const item of JSON.parse(meta)) {
     if (!failed) {
       try {
-        if (item.file !== undefined) {
-          write(item.file, item.content);
+        if (item.length === 2) {
+          write(item[0], take(item[1]));
         } else {
-          fs.mkdirSync(item.tmp);
-          for (const d of item.dirs) fs.mkdirSync(path.join(item.tmp, d));
-          const files = item.files;
-          for (let i = 0; i < files.length; i += 2) write(path.join(item.tmp, files[i]), files[i + 1]);
+          const [tmp, dirs, names, lengths] = item;
+          fs.mkdirSync(tmp);
+          for (const d of dirs) fs.mkdirSync(path.join(tmp, d));
+          for (let i = 0; i < names.length; i++) write(path.join(tmp, names[i]), take(lengths[i]));
         }
         if (crashAt === 'background-staged') process.kill(process.pid, 'SIGKILL');
       } catch (e) {
         failed = true;
         port.postMessage({ message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path });
       }
+    } else {
+      at += item.length === 2 ? item[1] : item[3].reduce((a, b) => a + b, 0);
     }
     Atomics.add(done, 0, 1);
     Atomics.notify(done, 0);
@@ -83,7 +89,14 @@ export class BackgroundStager {
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
   /** Trees posted to the worker, and those queued for the next message. */
   private posted = 0;
-  private batch: Array<{ tmp: string; dirs: string[]; files: string[] } | { file: string; content: string }> = [];
+  /**
+   * The items queued for the next message, as the worker reads them: a tree `[tmp, dirs, names, lengths]`,
+   * a file `[tmp, length]`, and their contents one after the other. A message of two strings is copied to
+   * the worker in two copies of bytes, where a message of many small objects and strings is copied one
+   * value at a time.
+   */
+  private batch: Array<[string, string[], string[], number[]] | [string, number]> = [];
+  private body = '';
   private batchFiles = 0;
   private closed = false;
   /** Set when a wait gave up: close() then waits no more. */
@@ -106,9 +119,14 @@ export class BackgroundStager {
    */
   public stage(tree: StagedTree): void {
     if (this.closed) throw new Error('the background stager is closed');
-    const files: string[] = [];
-    for (const [name, content] of tree.files) files.push(name, content);
-    this.batch.push({ tmp: tree.tmp, dirs: tree.dirs, files });
+    const names: string[] = [];
+    const lengths: number[] = [];
+    for (const [name, content] of tree.files) {
+      names.push(name);
+      lengths.push(content.length);
+      this.body += content;
+    }
+    this.batch.push([tree.tmp, tree.dirs, names, lengths]);
     this.batchFiles += tree.files.size;
     if (this.batchFiles >= BATCH_FILES) this.flush();
   }
@@ -116,7 +134,8 @@ export class BackgroundStager {
   /** Queue one file (`tmp`, its temporary copy, with `content`), as `stage` queues a tree. */
   public stageFile(tmp: string, content: string): void {
     if (this.closed) throw new Error('the background stager is closed');
-    this.batch.push({ file: tmp, content });
+    this.batch.push([tmp, content.length]);
+    this.body += content;
     this.batchFiles += 1;
     if (this.batchFiles >= BATCH_FILES) this.flush();
   }
@@ -125,9 +144,10 @@ export class BackgroundStager {
   private flush(): void {
     if (this.batch.length === 0) return;
     this.waitUntil(this.posted + this.batch.length - MAX_BACKLOG);
-    this.port.postMessage(this.batch);
+    this.port.postMessage([JSON.stringify(this.batch), this.body]);
     this.posted += this.batch.length;
     this.batch = [];
+    this.body = '';
     this.batchFiles = 0;
   }
 
@@ -174,6 +194,7 @@ export class BackgroundStager {
     if (this.closed) return;
     this.closed = true;
     this.batch = [];
+    this.body = '';
     try {
       if (this.stalled) throw new Error('stalled');
       this.waitUntil(this.posted);

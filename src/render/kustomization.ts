@@ -1,4 +1,4 @@
-import { toYaml } from './yaml';
+import { surelyPlain, toYaml } from './yaml';
 import { StagePatch } from '../core/stage-patch';
 import { KUSTOMIZATION_HEADER as HEADER, ROOT_COMMENT, waveRootComment } from '../model/kustomization';
 
@@ -37,25 +37,36 @@ function renderPatches(patches: StagePatch[]): string {
 
 /**
  * One patch of one integer (a StatefulSet stage: the partition): the stages of a rollout differ only in
- * that integer, the last characters of the file. The text before it is rendered once per target and path
- * (a one-entry cache: a rollout's stages are rendered one after the other) with the value 0, checked to
- * end in `value: 0` (the emitter writes a non-negative integer as its plain decimal digits, the last
- * entry of the patch); otherwise the whole file is rendered.
+ * that integer, the last characters of the file, and the rollouts of an app differ in the target's name.
+ * The text around the name and before the integer is rendered once per target without its name, op and
+ * path (with the name `NAME_SLOT` and the value 0), checked to hold the name on its own `name:` line once
+ * and to end in `value: 0` (the emitter writes a non-negative integer as its plain decimal digits, the
+ * last entry of the patch). A name written plain (`surelyPlain`) goes into the slot as it is; any other
+ * name, or a text that fails the check, is rendered whole.
  */
 function onePatchOneInteger(patch: StagePatch, value: number): string {
   const t = patch.target;
   const op = patch.ops[0];
-  const key = `${t.group}\0${t.version}\0${t.kind}\0${t.name}\0${t.namespace}\0${op.op}\0${op.path}`;
-  if (key !== cached.key) {
-    const zero = renderPatches([{ target: t, ops: [{ ...op, value: 0 }] }]);
-    if (!zero.endsWith('  value: 0\n')) {
-      return renderPatches([patch]);
-    }
-    cached = { key, prefix: zero.slice(0, -2) };
+  if (!surelyPlain(t.name)) return renderPatches([patch]);
+  const key = `${t.group}\0${t.version}\0${t.kind}\0${t.namespace}\0${op.op}\0${op.path}`;
+  let parts = texts.get(key);
+  if (parts === undefined) {
+    const zero = renderPatches([{ target: { ...t, name: NAME_SLOT }, ops: [{ ...op, value: 0 }] }]);
+    const line = '\n      name: ';
+    const at = zero.indexOf(`${line}${NAME_SLOT}\n`);
+    const start = at + line.length;
+    const end = start + NAME_SLOT.length;
+    const ok = zero.endsWith('  value: 0\n') && at >= 0 && zero.indexOf(NAME_SLOT, end) < 0;
+    parts = ok ? [zero.slice(0, start), zero.slice(end, -2)] : null;
+    if (texts.size >= 1000) texts.clear();
+    texts.set(key, parts);
   }
-  return `${cached.prefix}${value}\n`;
+  return parts === null ? renderPatches([patch]) : `${parts[0]}${t.name}${parts[1]}${value}\n`;
 }
-let cached = { key: '', prefix: '' };
+/** The name of the target while the shared text is rendered: plain, and a name no op path holds. */
+const NAME_SLOT = 'name-slot-of-the-stage-kustomization';
+/** The text before and after the name, up to the value, per target and op (null: render whole). */
+const texts = new Map<string, [string, string] | null>();
 
 /**
  * The root `kustomization.yaml`: it selects the active stage. Promoting is changing its one `resources`

@@ -113,7 +113,7 @@ const FALLBACK = new Error('fallback to referenceYaml');
  */
 const SURELY_PLAIN = /^[A-Za-z][A-Za-z0-9._/:@=+,-]{0,511}$/;
 const PLAIN_WORDS = /^(?:true|false|null|yes|no|on|off|y|n|[eE][-+]?[0-9]+)$|:$/i;
-function surelyPlain(s: string): boolean {
+export function surelyPlain(s: string): boolean {
   return SURELY_PLAIN.test(s) && !PLAIN_WORDS.test(s);
 }
 

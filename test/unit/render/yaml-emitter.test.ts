@@ -164,6 +164,13 @@ describe('a stage kustomization from the text rendered once per rollout', () => 
     for (const [t, partition] of [[target, 5], [target, 0], [target, 123456], [other, 3], [other, 0], [target, 2], [target, -1], [target, 1.5], [target, '3'], [target, 2 ** 60]] as const) {
       expect(patchesKustomization([{ target: t, ops: [{ op: 'replace', path: pointer, value: partition }] }])).toBe(full(partition, t));
     }
+    // the text shared by targets that differ only in their name: a plain name goes into it, any other is rendered
+    for (const name of ['web', 'db-2.shard', '7up', 'on', 'e3', 'name-slot-of-the-stage-kustomization', '0', 'y', 'app-name-slot-of-the-stage-kustomization-x']) {
+      for (const partition of [0, 9, 2147483647]) {
+        const t = { ...target, name };
+        expect({ name, text: patchesKustomization([{ target: t, ops: [{ op: 'replace', path: pointer, value: partition }] }]) }).toEqual({ name, text: full(partition, t) });
+      }
+    }
     expect(patchesKustomization([{ target, ops: [{ op: 'replace', path: pointer, value: 4 }] }])).toBe(
       'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\npatches:\n  - target:\n      group: apps\n      version: v1\n      kind: StatefulSet\n      name: web\n      namespace: prod\n'
       + '    patch: |\n      - op: replace\n        path: /spec/updateStrategy/rollingUpdate/partition\n        value: 4\n');
