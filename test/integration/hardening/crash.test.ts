@@ -134,7 +134,8 @@ describe('kill -9 at every step of a commit', () => {
 describe('kill -9 while the worker thread stages the trees of a large synth', () => {
   test('the process dies with its worker; the next writer removes every staged tree and the old trees stay whole', async () => {
     const root = tempDir('crash-bg-');
-    // 220 rollouts of 10 files: past BACKGROUND_AFTER_FILES (2000), so the later trees are staged by the worker
+    // 220 rollouts of 10 files: past BACKGROUND_AFTER_FILES (2000), so the synth starts the worker when it has
+    // counted its rollouts and the worker stages the trees (its crash point is only there)
     const script = `
 const path = require('path');
 const { Chart } = require(path.join(LIB_DIR, 'node_modules', 'cdk8s'));

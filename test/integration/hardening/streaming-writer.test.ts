@@ -186,14 +186,15 @@ describe('the streaming writer of the synth', () => {
 function trees(root: string, count: number, tag: string): Array<{ directory: string; files: Map<string, string> }> {
   return Array.from({ length: count }, (_, i) => ({
     directory: path.join(root, 'dist', `t-${i}`),
-    files: new Map([['plan.json', `{"tree":${i},"tag":"${tag}"}\n`], ['base/kustomization.yaml', 'resources: []\n'], ['stages/00-hold/kustomization.yaml', `resources:\n  - ../../base # ${tag}\n`]]),
+    files: new Map([['plan.json', `{"tree":${i},"tag":"${tag}","note":"äé ✓ 𝄞"}\n`], ['base/kustomization.yaml', 'resources: []\n'], ['stages/00-hold/kustomization.yaml', `resources:\n  - ../../base # ${tag}\n`]]),
   }));
 }
 
 /** Commit `list` in one OutputWriter that hands trees to its worker thread after `after` files. */
-function commitTrees(root: string, list: Array<{ directory: string; files: Map<string, string> }>, after: number, file?: { path: string; content: string }): void {
+function commitTrees(root: string, list: Array<{ directory: string; files: Map<string, string> }>, after: number, file?: { path: string; content: string }, expectFiles?: number): void {
   withWriteLock(root, () => {
     const writer = OutputWriter.begin(root, { stagingDirectories: [path.join(root, 'dist')], backgroundAfterFiles: after });
+    if (expectFiles !== undefined) writer.expectFiles(expectFiles);
     for (const t of list) writer.addTree(t);
     if (file) writer.addFile(file);
     writer.commit();
@@ -205,17 +206,20 @@ describe('the worker thread that stages the trees of a large commit', () => {
     const onMain = tempDir('stream-bg-');
     const inWorker = tempDir('stream-bg-');
     const mixed = tempDir('stream-bg-');
-    for (const [root, after] of [[onMain, Infinity], [inWorker, 0], [mixed, 30]] as Array<[string, number]>) {
-      commitTrees(root, trees(root, 300, 'one'), after);
-      commitTrees(root, trees(root, 300, 'two'), after, { path: path.join(root, 'state.json'), content: '{"tag":"two"}\n' });
+    // the count announced up front reaches the threshold: the worker starts before the first tree
+    const announced = tempDir('stream-bg-');
+    for (const [root, after, expectFiles] of [[onMain, Infinity], [inWorker, 0], [mixed, 30], [announced, 600, 900]] as Array<[string, number, number?]>) {
+      commitTrees(root, trees(root, 300, 'one'), after, undefined, expectFiles);
+      commitTrees(root, trees(root, 300, 'two'), after, { path: path.join(root, 'state.json'), content: '{"tag":"two"}\n' }, expectFiles);
     }
     const expected = readTree(onMain);
     expect(Object.keys(expected).length).toBe(300 * 3 + 1);
-    expect(expected[path.join('dist', 't-299', 'plan.json')]).toBe('{"tree":299,"tag":"two"}\n');
+    expect(expected[path.join('dist', 't-299', 'plan.json')]).toBe('{"tree":299,"tag":"two","note":"äé ✓ 𝄞"}\n');
     expect(expected[path.join('dist', 't-7', 'stages', '00-hold', 'kustomization.yaml')]).toBe('resources:\n  - ../../base # two\n');
     expect(readTree(inWorker)).toEqual(expected);
     expect(readTree(mixed)).toEqual(expected);
-    for (const root of [onMain, inWorker, mixed]) expect(leftovers(root)).toEqual([]);
+    expect(readTree(announced)).toEqual(expected);
+    for (const root of [onMain, inWorker, mixed, announced]) expect(leftovers(root)).toEqual([]);
   });
 
   test('a tree the worker cannot write aborts the whole commit: the trees before it, staged on either thread, are removed and the old trees stay', () => {
