@@ -141,12 +141,12 @@ describe('the fast toJson of the L1 objects', () => {
   test('a shape whose mapper reads into a scalar keeps the mapper (a string where the L1 type has a map)', () => {
     const chart = new Chart(new App(), 'chart');
     // the L1 mapper turns a string selector into its characters: no plan reproduces that, the mapper runs
-    const services = ['', 'ab', 'xyz'].map((selector, i) => new FastKubeService(chart, `s${i}`, { metadata: { name: `s${i}` }, spec: { selector: selector as any } }));
+    const services = ['', 'ab', 'xyz', 'uvw', 'pqrs'].map((selector, i) => new FastKubeService(chart, `s${i}`, { metadata: { name: `s${i}` }, spec: { selector: selector as any } }));
     for (const o of services) expect(JSON.stringify(fastJson(o))).toBe(JSON.stringify(l1Json(o)));
     expect(services[2].toJson().spec.selector).toEqual({ 0: 'x', 1: 'y', 2: 'z' });
     // a "__proto__" key: whatever cdk8s makes of it (its sanitizer assigns it, which sets no key)
     const odd = new FastKubeService(chart, 'odd', { metadata: { name: 'odd' }, spec: { selector: JSON.parse('{"__proto__": "x", "a": "b"}') } });
-    expect(JSON.stringify(fastJson(odd))).toBe(JSON.stringify(l1Json(odd)));
+    for (let i = 0; i < 3; i++) expect(JSON.stringify(fastJson(odd))).toBe(JSON.stringify(l1Json(odd)));
     expect(Object.keys(odd.toJson().spec.selector)).toEqual(['a']);
   });
 
