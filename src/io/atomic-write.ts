@@ -441,7 +441,18 @@ function parentDirectories(files: Iterable<string>): Set<string> {
 
 /** The directories of a tree's files, each once, parents first (a tree has a few directories and many files). */
 function treeDirectories(tree: TreeToWrite): string[] {
-  return [...parentDirectories(tree.files.keys())].sort((a, b) => a.split('/').length - b.split('/').length);
+  const dirs: string[] = [];
+  const seen = new Set<string>();
+  for (const file of tree.files.keys()) {
+    // the directories above the file not seen yet, deepest first, then put in parents first
+    const missing: string[] = [];
+    for (let d = path.posix.dirname(file); d !== '.' && !seen.has(d); d = path.posix.dirname(d)) {
+      seen.add(d);
+      missing.push(d);
+    }
+    for (let i = missing.length - 1; i >= 0; i--) dirs.push(missing[i]);
+  }
+  return dirs;
 }
 
 function stageTree(tmp: string, tree: TreeToWrite, ops: FileSystemOps): void {

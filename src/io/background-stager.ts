@@ -33,21 +33,24 @@ function write(file, content) {
     fs.closeSync(fd);
   }
 }
-port.on('message', ([meta, body]) => {
-  // meta: the items as JSON, each a tree [tmp, dirs, names, lengths] or a file [tmp, length]; body: every
-  // content one after the other, in the order of the items and their names
+port.on('message', ([meta, bytes]) => {
+  // meta: JSON of the items (a tree ['T', tmp, dirs, names], a file ['F', tmp]) and the byte length of
+  // each content; bytes: the contents, UTF-8, one after the other, in the order of the items and names
+  const [items, lengths] = JSON.parse(meta);
+  const buffer = Buffer.from(bytes);
   let at = 0;
-  const take = length => body.slice(at, at += length);
-  for (const item of JSON.parse(meta)) {
+  let next = 0;
+  const take = () => buffer.subarray(at, at += lengths[next++]);
+  for (const item of items) {
     if (!failed) {
       try {
-        if (item.length === 2) {
-          write(item[0], take(item[1]));
+        if (item[0] === 'F') {
+          write(item[1], take());
         } else {
-          const [tmp, dirs, names, lengths] = item;
+          const [, tmp, dirs, names] = item;
           fs.mkdirSync(tmp);
           for (const d of dirs) fs.mkdirSync(path.join(tmp, d));
-          for (let i = 0; i < names.length; i++) write(path.join(tmp, names[i]), take(lengths[i]));
+          for (const name of names) write(path.join(tmp, name), take());
         }
         if (crashAt === 'background-staged') process.kill(process.pid, 'SIGKILL');
       } catch (e) {
@@ -55,7 +58,7 @@ port.on('message', ([meta, body]) => {
         port.postMessage({ message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path });
       }
     } else {
-      at += item.length === 2 ? item[1] : item[3].reduce((a, b) => a + b, 0);
+      for (let n = item[0] === 'F' ? 1 : item[3].length; n > 0; n--) at += lengths[next++];
     }
     Atomics.add(done, 0, 1);
     Atomics.notify(done, 0);
@@ -90,13 +93,15 @@ export class BackgroundStager {
   /** Trees posted to the worker, and those queued for the next message. */
   private posted = 0;
   /**
-   * The items queued for the next message, as the worker reads them: a tree `[tmp, dirs, names, lengths]`,
-   * a file `[tmp, length]`, and their contents one after the other. A message of two strings is copied to
-   * the worker in two copies of bytes, where a message of many small objects and strings is copied one
-   * value at a time.
+   * The items queued for the next message, as the worker reads them: a tree `['T', tmp, dirs, names]`, a
+   * file `['F', tmp]`; and their contents, in order. A message carries the items as JSON and the contents
+   * encoded once (UTF-8) into one buffer that is moved to the worker, not copied: the worker writes the
+   * bytes as they are.
    */
-  private batch: Array<[string, string[], string[], number[]] | [string, number]> = [];
-  private body = '';
+  private batch: Array<['T', string, string[], string[]] | ['F', string]> = [];
+  private contents: string[] = [];
+  /** The UTF-16 length of the contents: three bytes each at most in UTF-8. */
+  private contentUnits = 0;
   private batchFiles = 0;
   private closed = false;
   /** Set when a wait gave up: close() then waits no more. */
@@ -120,13 +125,12 @@ export class BackgroundStager {
   public stage(tree: StagedTree): void {
     if (this.closed) throw new Error('the background stager is closed');
     const names: string[] = [];
-    const lengths: number[] = [];
     for (const [name, content] of tree.files) {
       names.push(name);
-      lengths.push(content.length);
-      this.body += content;
+      this.contents.push(content);
+      this.contentUnits += content.length;
     }
-    this.batch.push([tree.tmp, tree.dirs, names, lengths]);
+    this.batch.push(['T', tree.tmp, tree.dirs, names]);
     this.batchFiles += tree.files.size;
     if (this.batchFiles >= BATCH_FILES) this.flush();
   }
@@ -134,8 +138,9 @@ export class BackgroundStager {
   /** Queue one file (`tmp`, its temporary copy, with `content`), as `stage` queues a tree. */
   public stageFile(tmp: string, content: string): void {
     if (this.closed) throw new Error('the background stager is closed');
-    this.batch.push([tmp, content.length]);
-    this.body += content;
+    this.batch.push(['F', tmp]);
+    this.contents.push(content);
+    this.contentUnits += content.length;
     this.batchFiles += 1;
     if (this.batchFiles >= BATCH_FILES) this.flush();
   }
@@ -144,10 +149,19 @@ export class BackgroundStager {
   private flush(): void {
     if (this.batch.length === 0) return;
     this.waitUntil(this.posted + this.batch.length - MAX_BACKLOG);
-    this.port.postMessage([JSON.stringify(this.batch), this.body]);
+    const bytes = Buffer.allocUnsafeSlow(this.contentUnits * 3);
+    const lengths: number[] = [];
+    let at = 0;
+    for (const content of this.contents) {
+      const n = bytes.write(content, at);
+      lengths.push(n);
+      at += n;
+    }
+    this.port.postMessage([JSON.stringify([this.batch, lengths]), bytes.buffer], [bytes.buffer]);
     this.posted += this.batch.length;
     this.batch = [];
-    this.body = '';
+    this.contents = [];
+    this.contentUnits = 0;
     this.batchFiles = 0;
   }
 
@@ -194,7 +208,8 @@ export class BackgroundStager {
     if (this.closed) return;
     this.closed = true;
     this.batch = [];
-    this.body = '';
+    this.contents = [];
+    this.contentUnits = 0;
     try {
       if (this.stalled) throw new Error('stalled');
       this.waitUntil(this.posted);
