@@ -55,6 +55,23 @@ export const sha256Hex: (text: string) => string = typeof (crypto as any).hash =
   ? text => (crypto as any).hash('sha256', text, 'hex')
   : text => crypto.createHash('sha256').update(text).digest('hex');
 
+/**
+ * The SHA-256 of a tree: every path and its content (a text as its UTF-8 bytes, or bytes), in path order,
+ * each followed by a NUL: `sha256:<hex>`. Fed part by part to one Hash object, which encodes each text
+ * into its own buffer: no joined copy of the whole tree.
+ */
+export function treeDigestOf(files: ReadonlyMap<string, string | Uint8Array> | { readonly [file: string]: string | Uint8Array }): string {
+  const map: ReadonlyMap<string, string | Uint8Array> = files instanceof Map ? files : new Map(Object.entries(files));
+  const hash = crypto.createHash('sha256');
+  for (const file of [...map.keys()].sort()) {
+    hash.update(file);
+    hash.update('\0');
+    hash.update(map.get(file)!);
+    hash.update('\0');
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
 /** `main=nginx:1.27, sidecar=envoy:1.30`: the images of a revision, for messages. */
 export function describeImages(images: { [container: string]: string }): string {
   return Object.entries(images).map(([c, i]) => `${c}=${i}`).join(', ');

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -58,15 +57,3 @@ export function readFiles(dir: string): { [file: string]: string } {
   return out;
 }
 
-/**
- * The SHA-256 of a tree over bytes: every path and the bytes of its content, in path order. For text
- * this is the digest `render/tree.ts` computes (strings hash as their UTF-8 bytes), so committed
- * digests stay valid.
- */
-export function treeDigestOfBytes(files: { [file: string]: Buffer | string }): string {
-  const hash = createHash('sha256');
-  for (const [file, content] of Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    hash.update(Buffer.from(file, 'utf-8')).update('\0').update(typeof content === 'string' ? Buffer.from(content, 'utf-8') : content).update('\0');
-  }
-  return `sha256:${hash.digest('hex')}`;
-}

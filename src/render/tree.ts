@@ -2,7 +2,7 @@ import { baseKustomization, patchesKustomization, rootKustomization } from './ku
 import { planMarkdown } from './plan-markdown';
 import { toYaml } from './yaml';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
-import { sha256Hex } from '../core/revision';
+import { treeDigestOf } from '../core/revision';
 import { show } from '../core/validation';
 import { waveRootFile } from '../core/waves';
 import { planJson } from '../model/plan-file';
@@ -98,13 +98,7 @@ export function planRoots(plan: PlanDocumentBase): PlanRoot[] {
   }));
 }
 
-/** The SHA-256 of a tree: every path and content, in path order. */
+/** The SHA-256 of a tree: every path and content, in path order (`treeDigestOf`). */
 export function treeDigest(files: Map<string, string> | { [file: string]: string }): string {
-  const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
-  // one update of the whole text: the same digest as one update per part, one UTF-8 encoding
-  const parts: string[] = [];
-  for (const [file, content] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    parts.push(file, '\0', content, '\0');
-  }
-  return `sha256:${sha256Hex(parts.join(''))}`;
+  return treeDigestOf(files);
 }

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { RolloutPlan, StatefulAppProps } from '../../../src';
 import { RolloutDirectory } from '../../../src/app/rollout-directory';
 import { runCli } from '../../../src/cli/cli';
-import { readFiles, treeDigestOfBytes } from '../../../src/io/read-files';
+import { treeDigestOf } from '../../../src/core/revision';
+import { readFiles } from '../../../src/io/read-files';
 import { treeDigest } from '../../../src/render/tree';
 import { readTree, stagedApp, tempDir } from '../../support/synth';
 
@@ -33,7 +34,7 @@ describe('the digest hashes bytes', () => {
       const dir = path.join(repo, 'dist', t);
       const bytes = Object.fromEntries(Object.keys(readFiles(dir)).map(f => [f, fs.readFileSync(path.join(dir, f))]));
       const state = JSON.parse(fs.readFileSync(path.join(repo, 'rollout-state', `${t}.json`), 'utf-8'));
-      expect({ t, digest: treeDigestOfBytes(bytes) }).toEqual({ t, digest: state.treeDigest });
+      expect({ t, digest: treeDigestOf(bytes) }).toEqual({ t, digest: state.treeDigest });
       expect(treeDigest(readFiles(dir))).toBe(state.treeDigest);
     }
   });
@@ -45,7 +46,7 @@ describe('the digest hashes bytes', () => {
     fs.writeFileSync(file, Buffer.concat([fs.readFileSync(file), Buffer.from([0xff])]));
     const before = fs.readFileSync(file);
     expect(() => RolloutDirectory.open(dir)).toThrow(new Error(`${file} is not valid UTF-8: the library writes UTF-8 only; restore it from git or run cdk8s synth`));
-    expect(treeDigestOfBytes({ a: Buffer.from([0xff]) })).not.toBe(treeDigestOfBytes({ a: Buffer.from([0xfe]) }));
+    expect(treeDigestOf({ a: Buffer.from([0xff]) })).not.toBe(treeDigestOf({ a: Buffer.from([0xfe]) }));
     expect(fs.readFileSync(file)).toEqual(before);
   });
 });

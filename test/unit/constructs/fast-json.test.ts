@@ -160,7 +160,7 @@ describe('the fast toJson of the L1 objects', () => {
       { name: 'e', generateName: 'e-', resourceVersion: '7', extra: { nested: {}, list: [] }, deletionGracePeriodSeconds: 0 },
     ];
     for (const [i, metadata] of cases.entries()) {
-      const o = new FastKubeService(chart, `m${i}`, { metadata, spec: {} });
+      const o = new FastKubeService(chart, `m${i}`, { metadata: metadata as any, spec: {} });
       expect({ i, json: JSON.stringify(fastMetadataJson(o.metadata)) }).toEqual({ i, json: JSON.stringify(o.metadata.toJson()) });
       expect(JSON.stringify(fastJson(o))).toBe(JSON.stringify(l1Json(o)));
     }
