@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BackgroundStager } from './background-stager';
 import { DirectoryListing } from './files';
-import { checkInsideRoot, checkRelativeName, foldCase, isInside, repositoryRoot } from './paths';
+import { checkInsideRoot, checkRelativeName, foldCase, isInside, repositoryRoot, resolvePath } from './paths';
 import { scanTree } from './read-files';
 import { holdsWriteLock, isAlive, lockHolder, onLockAcquired, withWriteLock } from './write-lock';
 
@@ -290,8 +290,8 @@ export class OutputWriter {
   }
 
   /** @internal Stage a tree already checked (`exists`: its target is there, known from the check). */
-  public stageTree(tree: TreeToWrite, exists = fs.existsSync(path.resolve(tree.directory))): void {
-    const target = path.resolve(tree.directory);
+  public stageTree(tree: TreeToWrite, exists = fs.existsSync(resolvePath(tree.directory))): void {
+    const target = resolvePath(tree.directory);
     const step: Step = { target, staged: this.sibling(STAGED_PREFIX, target), backup: exists ? this.sibling(BACKUP_PREFIX, target) : null, tree: true };
     this.prepare(step);
     this.trees.push({ directory: tree.directory, files: EMPTY, within: tree.within });
@@ -306,7 +306,7 @@ export class OutputWriter {
 
   /** @internal Stage a file already checked. */
   public stageFile(file: FileToWrite): void {
-    const target = path.resolve(file.path);
+    const target = resolvePath(file.path);
     const step: Step = { target, staged: this.sibling(STAGED_PREFIX, target), backup: null, tree: false };
     this.prepare(step);
     this.writtenFiles.push({ path: file.path, content: '', within: file.within });
@@ -403,7 +403,7 @@ export class OutputWriter {
 
   /** The trees added so far and the given files, as the check of all outputs takes them. */
   private outputs(files: FileToWrite[]): Array<{ path: string; what: string }> {
-    return [...this.trees.map(t => ({ path: path.resolve(t.directory), what: 'rollout directory' })), ...files.map(f => ({ path: path.resolve(f.path), what: 'output file' }))];
+    return [...this.trees.map(t => ({ path: resolvePath(t.directory), what: 'rollout directory' })), ...files.map(f => ({ path: resolvePath(f.path), what: 'output file' }))];
   }
 
   private writeStagingJournal(): void {
@@ -632,7 +632,7 @@ function fsyncDirectories(dirs: string[]): void {
  */
 function removeLegacyLeftovers(targets: string[], cache: PathCache): void {
   for (const target of targets) {
-    const resolved = path.resolve(target);
+    const resolved = resolvePath(target);
     for (const entry of cache.legacyIn(path.dirname(resolved)).get(path.basename(resolved)) ?? []) {
       fs.rmSync(entry, { recursive: true, force: true });
     }
@@ -727,7 +727,7 @@ function checkDisjointOutputs(outputs: Array<{ path: string; what: string }>): v
 }
 
 function checkFileTarget(file: string, cache: PathCache): void {
-  if (!cache.listing.mayExist(path.resolve(file))) return;
+  if (!cache.listing.mayExist(resolvePath(file))) return;
   let stat: fs.Stats | undefined;
   try {
     stat = fs.lstatSync(file, { throwIfNoEntry: false });
@@ -750,7 +750,7 @@ function checkFileTarget(file: string, cache: PathCache): void {
 
 /** @returns whether the target exists (a directory the library wrote) */
 function checkTreeTarget(tree: TreeToWrite, cache: PathCache): boolean {
-  const dir = path.resolve(tree.directory);
+  const dir = resolvePath(tree.directory);
   if (!cache.listing.mayExist(dir)) return false;
   const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
   if (stat === undefined) return false;

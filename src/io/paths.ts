@@ -35,6 +35,17 @@ export function gitTopLevel(from: string): string | undefined {
   }
 }
 
+/** An absolute POSIX path without empty, `.` or `..` segments and without a trailing `/`: `path.resolve` returns it as it is. */
+const NORMAL_ABSOLUTE = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+
+/**
+ * `path.resolve(p)`, without its work when `p` is already absolute and normal (the synth's paths, built
+ * with `path.join`, are): thousands of trees resolve each of their paths several times.
+ */
+export function resolvePath(p: string): string {
+  return path.sep === '/' && NORMAL_ABSOLUTE.test(p) ? p : path.resolve(p);
+}
+
 /** True when `target` is `root` or below it (both resolved, no symlinks followed). */
 export function isInside(root: string, target: string): boolean {
   const rel = path.relative(path.resolve(root), path.resolve(target));
@@ -47,9 +58,12 @@ export function isInside(root: string, target: string): boolean {
  * @param what how the message names the output, such as `rollout directory`
  */
 export function checkInsideRoot(root: string, target: string, what: string, cache?: InsideRootCache): void {
-  const resolvedRoot = path.resolve(root);
-  const resolved = path.resolve(target);
-  const rel = path.relative(resolvedRoot, resolved);
+  const resolvedRoot = resolvePath(root);
+  const resolved = resolvePath(target);
+  // below a normal root, a normal path that starts with it and a separator is relative by its rest
+  const rel = resolved.startsWith(`${resolvedRoot}/`) && path.sep === '/' && resolved === target && resolvedRoot === root
+    ? resolved.slice(resolvedRoot.length + 1)
+    : path.relative(resolvedRoot, resolved);
   if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new Error(`${what} ${target} must be inside ${resolvedRoot}: an output never leaves its directory`);
   }
@@ -119,5 +133,5 @@ export function checkRelativeName(name: string, tree: string): void {
 
 /** A path as a case-insensitive, Unicode-normalizing file system (macOS, Windows) compares it. */
 export function foldCase(p: string): string {
-  return path.resolve(p).normalize('NFC').toLowerCase();
+  return resolvePath(p).normalize('NFC').toLowerCase();
 }
