@@ -60,10 +60,8 @@ export function isInside(root: string, target: string): boolean {
 export function checkInsideRoot(root: string, target: string, what: string, cache?: InsideRootCache): void {
   const resolvedRoot = resolvePath(root);
   const resolved = resolvePath(target);
-  // below a normal root, a normal path that starts with it and a separator is relative by its rest
-  const rel = resolved.startsWith(`${resolvedRoot}/`) && path.sep === '/' && resolved === target && resolvedRoot === root
-    ? resolved.slice(resolvedRoot.length + 1)
-    : path.relative(resolvedRoot, resolved);
+  // both are resolved: a path that starts with the root and a separator is relative by its rest
+  const rel = path.sep === '/' && resolved.startsWith(`${resolvedRoot}/`) ? resolved.slice(resolvedRoot.length + 1) : path.relative(resolvedRoot, resolved);
   if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new Error(`${what} ${target} must be inside ${resolvedRoot}: an output never leaves its directory`);
   }
