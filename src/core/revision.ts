@@ -1,8 +1,52 @@
 import * as crypto from 'crypto';
 
-/** JSON with object keys sorted at every level: the same value always gives the same text. */
+/**
+ * JSON with object keys sorted at every level: the same value always gives the same text. A value whose
+ * objects list their keys in that order already (the objects cdk8s renders sort theirs) is the engine's
+ * own `JSON.stringify`, without a copy.
+ */
 export function canonicalJson(value: unknown): string {
-  return canonical(value) as string;
+  return inCanonicalOrder(value, 0) ? JSON.stringify(value) : canonical(value) as string;
+}
+
+/**
+ * Whether `JSON.stringify(value)` is its canonical text: every object plain (no `toJSON` to call, no class)
+ * with its keys in sorted order after the array-index keys (which every object lists first, ascending),
+ * every array plain, and no deeper than `MAX_ORDER_DEPTH`.
+ */
+function inCanonicalOrder(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > MAX_ORDER_DEPTH) return false;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) if (!inCanonicalOrder(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  let previous: string | undefined;
+  for (const k of Object.keys(value)) {
+    if (k === 'toJSON') return false;
+    if (isArrayIndex(k)) {
+      if (previous !== undefined) return false;
+      continue;
+    }
+    if (previous !== undefined && previous > k) return false;
+    previous = k;
+    if (!inCanonicalOrder((value as any)[k], depth + 1)) return false;
+  }
+  // the values under index keys
+  for (const k of Object.keys(value)) {
+    if (isArrayIndex(k) && !inCanonicalOrder((value as any)[k], depth + 1)) return false;
+  }
+  return true;
+}
+/** Deeper values take the walk (which the engine's recursion limit does not bound either way). */
+const MAX_ORDER_DEPTH = 100;
+
+/** A key the engine lists before every other key of an object, in ascending order: an array index (below 2^32 - 1). */
+function isArrayIndex(k: string): boolean {
+  return INDEX_KEY.test(k) && Number(k) < 4294967295;
 }
 
 /** An array index as a property key: a plain object lists those first, in numeric order, whatever the insertion order. */
