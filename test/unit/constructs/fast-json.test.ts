@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { ContainerProps, DeploymentApp, PercentOrAbsolute, RolloutPlan, StatefulApp, StatefulAppProps } from '../../../src';
@@ -167,5 +168,73 @@ describe('the fast toJson of the L1 objects', () => {
     const lazy = new FastKubeService(chart, 'lazy', { metadata: { name: 'lazy', labels: { l: Lazy.any({ produce: () => 'v' }) as any } } });
     expect(fastMetadataJson(lazy.metadata)).toBeUndefined();
     expect(lazy.toJson().metadata.labels).toEqual({ l: 'v' });
+  });
+
+  test('random props of one StatefulSet shape and of random shapes: every object gives the L1 JSON text, plans made and reused', () => {
+    const chart = new Chart(new App(), 'chart');
+    const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
+    const port = fc.oneof(fc.integer({ min: 1, max: 65535 }).map(n => k8s.IntOrString.fromNumber(n)), label.map(n => k8s.IntOrString.fromString(n)));
+    const quantity = fc.oneof(fc.constantFrom('1', '500m', '2Gi', '0.5').map(q => k8s.Quantity.fromString(q)), fc.integer({ min: 0, max: 64 }).map(n => k8s.Quantity.fromNumber(n)));
+    const container = fc.record({
+      name: label,
+      image: fc.constantFrom('nginx:1', 'registry.example.com/a/b:2', 'yes', '1.5'),
+      args: fc.option(fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }), { nil: undefined }),
+      ports: fc.option(fc.array(fc.record({ containerPort: fc.integer({ min: 1, max: 65535 }), name: fc.option(label, { nil: undefined }) }), { maxLength: 2 }), { nil: undefined }),
+      resources: fc.option(fc.record({ requests: fc.dictionary(fc.constantFrom('cpu', 'memory'), quantity) }), { nil: undefined }),
+      readinessProbe: fc.option(fc.record({ tcpSocket: fc.record({ port }), periodSeconds: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }) }), { nil: undefined }),
+      securityContext: fc.option(fc.record({ runAsNonRoot: fc.boolean(), runAsUser: fc.option(fc.integer({ min: 0, max: 70000 }), { nil: undefined }) }), { nil: undefined }),
+    }, { requiredKeys: ['name', 'image'] });
+    const statefulSet = fc.record({
+      labels: fc.dictionary(fc.constantFrom('app', 'tier', 'example.com/x', 'a.b/c'), label, { maxKeys: 3 }),
+      replicas: fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }),
+      containers: fc.array(container, { minLength: 1, maxLength: 2 }),
+      partition: fc.option(fc.integer({ min: 0, max: 2147483647 }), { nil: undefined }),
+    });
+    let n = 0;
+    const check = (props: any) => {
+      const name = `s${n++}`;
+      const labels = { 'app.kubernetes.io/name': name, ...props.labels };
+      const sts = new FastKubeStatefulSet(chart, `sts-${name}`, {
+        metadata: { name, labels },
+        spec: {
+          serviceName: name,
+          replicas: props.replicas,
+          selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+          template: { metadata: { labels }, spec: { containers: props.containers } },
+          updateStrategy: props.partition === undefined ? undefined : { type: 'RollingUpdate', rollingUpdate: { partition: props.partition } },
+        },
+      });
+      const svc = new FastKubeService(chart, `svc-${name}`, { metadata: { name, labels }, spec: { clusterIp: 'None', selector: labels, ports: [{ name: 'p', port: 80, targetPort: props.containers[0].readinessProbe?.tcpSocket.port }] } });
+      for (const o of [sts, svc]) {
+        // twice each: the second rendering of a shape makes its plan, the third uses it
+        for (let i = 0; i < 3; i++) expect(JSON.stringify(fastJson(o))).toBe(JSON.stringify(l1Json(o)));
+      }
+      return true;
+    };
+    fc.assert(fc.property(statefulSet, check), { seed: 11, numRuns: 300 });
+    // one shape, many values: one plan serves them all
+    const one = fc.sample(statefulSet, { seed: 12, numRuns: 1 })[0];
+    for (let i = 0; i < 50; i++) {
+      check({ ...one, replicas: i % 9, containers: one.containers.map((c: any) => ({ ...c, image: `img-${i}:${i}` })) });
+    }
+  });
+
+  test('the mapper runs for the first two objects of a shape and not for the later ones', () => {
+    const mapper = jest.spyOn(k8s, 'toJson_KubeServiceProps');
+    try {
+      const chart = new Chart(new App(), 'chart');
+      const make = (i: number) => new FastKubeService(chart, `svc-${i}`, { metadata: { name: `svc-${i}` }, spec: { clusterIp: 'None', ports: [{ port: 8000 + i }] } });
+      const calls: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const o = make(i);
+        const before = mapper.mock.calls.length;
+        expect(o.toJson().spec.ports).toEqual([{ port: 8000 + i }]);
+        calls.push(mapper.mock.calls.length - before);
+      }
+      // once for the JSON of the first; twice for the second (its JSON, then over markers); then never
+      expect(calls).toEqual([1, 2, 0, 0, 0]);
+    } finally {
+      mapper.mockRestore();
+    }
   });
 });
