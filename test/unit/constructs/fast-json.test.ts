@@ -1,6 +1,6 @@
-import * as fc from 'fast-check';
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import * as fc from 'fast-check';
 import { ContainerProps, DeploymentApp, PercentOrAbsolute, RolloutPlan, StatefulApp, StatefulAppProps } from '../../../src';
 import { FastKubeService, FastKubeStatefulSet, fastMetadataJson, resolvedApiObjectJson } from '../../../src/constructs/shared/fast-json';
 
