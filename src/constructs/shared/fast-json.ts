@@ -4,44 +4,6 @@ import { k8s } from 'cdk8s-plus-27';
 /** Thrown inside the walk when the value needs cdk8s's own resolution. */
 const SLOW = new Error('needs the cdk8s resolve');
 
-/**
- * What cdk8s's `ApiObject.prototype.toJson` returns for `obj`, computed in one walk instead of its
- * `resolve` (which builds a key path array and a resolution context for every value) followed by
- * `sanitizeValue`, or undefined when this object needs the cdk8s path: the fast path is taken only when
- * the result is surely the same.
- *
- * - the app's resolvers are exactly cdk8s's three defaults (`AppProps.resolvers` given: cdk8s path);
- * - the object has no JSON patches (`addJsonPatch`: cdk8s path);
- * - every value is a string, number, boolean, null/undefined (dropped), an array without null items, a
- *   plain object without a `resolve` function, or a union value such as `IntOrString` or `Quantity`
- *   (neither a `Lazy` nor an object with a `resolve` function, holding a string or number `value`: the
- *   default `NumberStringUnionResolver` turns it into `{ value }`). Anything else (a `Lazy`, an implicit
- *   token, another class) takes the cdk8s path, which also raises cdk8s's own errors.
- *
- * As cdk8s does, keys are sorted at every level unless `CDK8S_DISABLE_SORT` is set, null and undefined
- * values are dropped, and the top-level keys start with apiVersion, kind and metadata. The metadata is
- * cdk8s's own `metadata.toJson()`.
- */
-export function resolvedApiObjectJson(obj: ApiObject): any | undefined {
-  const patches = (obj as any).patches;
-  if (!Array.isArray(patches) || patches.length > 0 || !defaultResolvers(App.of(obj).resolvers)) {
-    return undefined;
-  }
-  const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
-  let json: any;
-  try {
-    json = walk({ ...(obj as any).props, metadata: obj.metadata.toJson() }, sortKeys);
-  } catch {
-    // SLOW, or an error cdk8s raises in its own words (with the construct path) on the cdk8s path
-    return undefined;
-  }
-  const result: any = {};
-  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) {
-    if (k in json) result[k] = json[k];
-  }
-  return result;
-}
-
 const checked = new WeakSet<object>();
 function defaultResolvers(resolvers: readonly unknown[]): boolean {
   if (checked.has(resolvers)) return true;
@@ -325,10 +287,24 @@ function makeBuild(mapper: (props: any) => any, data: any, sortKeys: boolean, sc
 }
 
 /**
- * `mapper(resolved)` for the object's resolved props and metadata (see `resolvedApiObjectJson`), by the
- * build of their shape; undefined when the fast path does not apply.
+ * What the L1 class's `toJson` gives without its type (`mapper` over cdk8s's `ApiObject.prototype.toJson`
+ * of `obj`), computed in one walk and built by the plan of its shape instead of cdk8s's `resolve` (which
+ * builds a key path array and a resolution context for every value), `sanitizeValue` and the mapper; or
+ * undefined when this object needs the cdk8s path: the fast path is taken only when the result is surely
+ * the same.
+ *
+ * - the app's resolvers are exactly cdk8s's three defaults (`AppProps.resolvers` given: cdk8s path);
+ * - the object has no JSON patches (`addJsonPatch`: cdk8s path);
+ * - every value is a string, number, boolean, null/undefined (dropped), an array without null items, a
+ *   plain object without a `resolve` function, or a union value such as `IntOrString` or `Quantity`
+ *   (neither a `Lazy` nor an object with a `resolve` function, holding a string or number `value`: the
+ *   default `NumberStringUnionResolver` turns it into `{ value }`). Anything else (a `Lazy`, an implicit
+ *   token, another class) takes the cdk8s path, which also raises cdk8s's own errors.
+ *
+ * As cdk8s does, keys are sorted at every level unless `CDK8S_DISABLE_SORT` is set and null and undefined
+ * values are dropped; the metadata is cdk8s's `metadata.toJson()` (`fastMetadataJson`).
  */
-function mappedJson(obj: ApiObject, mapper: (props: any) => any): any | undefined {
+export function mappedJson(obj: ApiObject, mapper: (props: any) => any): any | undefined {
   const patches = (obj as any).patches;
   if (!Array.isArray(patches) || patches.length > 0 || !defaultResolvers(App.of(obj).resolvers)) {
     return undefined;
