@@ -261,13 +261,14 @@ function planSource(node: PlanNode): string {
 }
 
 /**
- * The build of `mapper` for the shape of `data` (its scalars: `scalars`, as `scan` met them), made from one
- * mapper run over markers and kept only when it rebuilds `expected` (the mapper's JSON of this very value) exactly; null
- * when there is none.
+ * The build of `mapper` for the shape of `data` (its scalars: `scalars`, as `scan` met them), made from
+ * one mapper run over markers and kept only when it rebuilds `expected` (the mapper's JSON of this very
+ * value) exactly; null when there is none.
  *
  * The build is compiled to one object literal (as fast-json-stringify and ajv compile their schemas): V8
  * creates it from a boilerplate, where assigning key by key would cost a map transition per field. Only
- * keys (each a JSON string literal, so any text is data) and scalar indexes go into the source.
+ * keys (each a JSON string literal, so any text is data) and scalar indexes go into the source. Where
+ * code generation is turned off (`--disallow-code-generation-from-strings`), every shape keeps the mapper.
  */
 function makeBuild(mapper: (props: any) => any, data: any, sortKeys: boolean, scalars: unknown[], expected: any): Build | null {
   const markers: unknown[] = [];
@@ -281,8 +282,13 @@ function makeBuild(mapper: (props: any) => any, data: any, sortKeys: boolean, sc
   }
   const plan = planOf(out, new Map(markers.map((m, i) => [m, i])));
   if (plan === undefined) return null;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval, no-new-func
-  const build = new Function('s', `return ${planSource(plan)};`) as Build;
+  let build: Build;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval, no-new-func
+    build = new Function('s', `return ${planSource(plan)};`) as Build;
+  } catch {
+    return null;
+  }
   return JSON.stringify(build(scalars)) === JSON.stringify(expected) ? build : null;
 }
 
