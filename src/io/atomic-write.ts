@@ -150,11 +150,11 @@ export interface OutputWriterOptions {
 }
 
 /**
- * A commit that stages more files than this hands the rest to a worker thread. Starting the thread and
- * copying the trees to it cost about 35 ms more than writing the files of a 50-rollout synth (600 files)
- * on the main thread, break even around 500 rollouts and gain 10 to 15% at 1000 (`bench/variant.js ours`,
- * alternating with the threshold at Infinity, 2 cores): a synth of a few hundred rollouts stays on the
- * main thread.
+ * A commit that stages more files than this hands the rest to a worker thread; a synth that expects as
+ * many (`OutputWriter.expectFiles`, about 10 files a rollout) hands it every file from the start. Measured
+ * against the worker turned off (`bench/variant.js ours`, 5 alternating runs each, medians): even at 250
+ * rollouts (181 against 175 ms) and 500 (284 against 290 ms), 7% faster at 1000 (444 against 478 ms): the
+ * threshold, about 200 rollouts, lies where the two are even, and a smaller synth starts no thread.
  */
 export const BACKGROUND_AFTER_FILES = 2000;
 
