@@ -1,12 +1,13 @@
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { orRefuse, rootEditNote } from '../core/messages';
+import { treeDigestOf } from '../core/revision';
 import { RolloutState } from '../core/state';
 import { rootEditTransition, waveOrderRefusal } from '../core/state-machine';
 import { stateStageFields, waveMoved } from '../core/wave-plan';
 import { KUSTOMIZATION_HEADER, parseActiveDirectory } from '../model/kustomization';
 import { parsePlanFile } from '../model/plan-file';
 import { rootKustomization } from '../render/kustomization';
-import { PlanRoot, planRoots, treeDigest, writePlanFiles } from '../render/tree';
+import { PlanRoot, planRoots, writePlanFiles } from '../render/tree';
 import { parseYaml as parse } from '../render/yaml';
 
 /**
@@ -48,7 +49,7 @@ export type RootReading =
 export function readRoot(files: { [file: string]: string }, state: RolloutState, roots: PlanRoot[], where: string, stateFile: string): RootReading {
   const asWritten = { ...files };
   for (const root of roots) asWritten[root.file] = root.content;
-  const digest = treeDigest(asWritten);
+  const digest = treeDigestOf(asWritten);
   const rootNames = roots.map(r => `${where}/${r.file}`).join(', ');
   if (digest !== state.treeDigest) {
     const known = new Set(state.files);

@@ -4,6 +4,7 @@ import { parseGates } from '../core/gates';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
 import { abortNote, orRefuse, promotionNote } from '../core/messages';
 import { podList } from '../core/pods';
+import { treeDigestOf } from '../core/revision';
 import { otherColor, RevisionSummary, RolloutState } from '../core/state';
 import { abortTransition, CommittedRollout, promoteTransition } from '../core/state-machine';
 import { hasOwn } from '../core/validation';
@@ -19,7 +20,7 @@ import { readStateFile } from '../io/state-store';
 import { withWriteLock } from '../io/write-lock';
 import { parsePlanFile } from '../model/plan-file';
 import { stateJson } from '../model/state-file';
-import { renderTree, treeDigest, writePlanFiles } from '../render/tree';
+import { renderTree, writePlanFiles } from '../render/tree';
 import { parseYaml as parse } from '../render/yaml';
 
 /** Where a rollout stands. */
@@ -476,7 +477,7 @@ export class RolloutDirectory {
     writePlanFiles(next, this.kind, plan);
     const changed = [...next.keys()].filter(f => next.get(f) !== this.files[f]).sort();
     const files: FileToWrite[] = changed.map(f => ({ path: path.join(this.directory, f), content: next.get(f)!, within: this.directory }));
-    const written: RolloutState = { ...state, treeDigest: treeDigest(next), files: [...next.keys()].sort() };
+    const written: RolloutState = { ...state, treeDigest: treeDigestOf(next), files: [...next.keys()].sort() };
     const stateText = stateJson(written);
     files.push({ path: this.stateFile, content: stateText });
     const root = lockRoot([this.directory, this.stateFile]);

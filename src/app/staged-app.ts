@@ -8,6 +8,7 @@ import { withGates } from '../core/gates';
 import { kindById } from '../core/kinds/registry';
 import { synthState } from '../core/kinds/synth';
 import { checkEmittedObjects, EmittedObjectChecks } from '../core/object-checks';
+import { treeDigestOf } from '../core/revision';
 import { RolloutState } from '../core/state';
 import { withWaves } from '../core/wave-plan';
 import { FileToWrite, OutputWriter, TreeToWrite, checkDisjoint, checkStateDirectory } from '../io/atomic-write';
@@ -21,7 +22,7 @@ import { withWriteLock } from '../io/write-lock';
 import { ENVIRONMENT } from '../model/environment';
 import { parsePlanFile } from '../model/plan-file';
 import { stateJson } from '../model/state-file';
-import { planRoots, renderTree, treeDigest } from '../render/tree';
+import { planRoots, renderTree } from '../render/tree';
 import { toYamlDocuments } from '../render/yaml';
 
 /** Props of `StagedApp`. */
@@ -227,7 +228,7 @@ export class StagedApp extends App {
         const rendered = renderRollout(source, objects, previous, relativeState);
         // the writer's addTree refuses a target holding files this library did not write there
         const directory = path.join(outdir, source.directory);
-        const state: RolloutState = { ...rendered.state, treeDigest: treeDigest(rendered.tree), files: [...rendered.tree.keys()].sort() };
+        const state: RolloutState = { ...rendered.state, treeDigest: treeDigestOf(rendered.tree), files: [...rendered.tree.keys()].sort() };
         each({ source, apiObjects, tree: { directory, files: rendered.tree }, stateContent: stateJson(state), stateFile, previousFiles: previous?.files ?? [] });
       });
       this.rendered = new Map(all.filter(o => !staged.has(o)).map(o => [o, render(o)]));

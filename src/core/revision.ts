@@ -28,16 +28,13 @@ function inCanonicalOrder(value: unknown, depth: number): boolean {
   for (const k of Object.keys(value)) {
     if (k === 'toJSON') return false;
     if (isArrayIndex(k)) {
+      // the engine lists index keys first: one after another key is not an index the engine ordered
       if (previous !== undefined) return false;
-      continue;
+    } else {
+      if (previous !== undefined && previous > k) return false;
+      previous = k;
     }
-    if (previous !== undefined && previous > k) return false;
-    previous = k;
     if (!inCanonicalOrder((value as any)[k], depth + 1)) return false;
-  }
-  // the values under index keys
-  for (const k of Object.keys(value)) {
-    if (isArrayIndex(k) && !inCanonicalOrder((value as any)[k], depth + 1)) return false;
   }
   return true;
 }

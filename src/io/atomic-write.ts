@@ -429,30 +429,22 @@ function writeDurably(file: string, content: string, ops: FileSystemOps): void {
   }
 }
 
-/** Every directory above the given relative files ('/'-separated), each once. */
+/** Every directory above the given relative files ('/'-separated), each once, parents before their children. */
 function parentDirectories(files: Iterable<string>): Set<string> {
   const dirs = new Set<string>();
   for (const file of files) {
-    // a directory seen before has its parents in the set already
-    for (let d = path.posix.dirname(file); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
+    // the directories above the file not seen yet (a directory seen before has its parents in the set
+    // already), found deepest first and added parents first
+    const missing: string[] = [];
+    for (let d = path.posix.dirname(file); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) missing.push(d);
+    for (let i = missing.length - 1; i >= 0; i--) dirs.add(missing[i]);
   }
   return dirs;
 }
 
 /** The directories of a tree's files, each once, parents first (a tree has a few directories and many files). */
 function treeDirectories(tree: TreeToWrite): string[] {
-  const dirs: string[] = [];
-  const seen = new Set<string>();
-  for (const file of tree.files.keys()) {
-    // the directories above the file not seen yet, deepest first, then put in parents first
-    const missing: string[] = [];
-    for (let d = path.posix.dirname(file); d !== '.' && !seen.has(d); d = path.posix.dirname(d)) {
-      seen.add(d);
-      missing.push(d);
-    }
-    for (let i = missing.length - 1; i >= 0; i--) dirs.push(missing[i]);
-  }
-  return dirs;
+  return [...parentDirectories(tree.files.keys())];
 }
 
 function stageTree(tmp: string, tree: TreeToWrite, ops: FileSystemOps): void {

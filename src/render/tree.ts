@@ -2,7 +2,6 @@ import { baseKustomization, patchesKustomization, rootKustomization } from './ku
 import { planMarkdown } from './plan-markdown';
 import { toYaml } from './yaml';
 import { PlanDocumentBase, RolloutKind } from '../core/kinds/kind';
-import { treeDigestOf } from '../core/revision';
 import { show } from '../core/validation';
 import { waveRootFile } from '../core/waves';
 import { planJson } from '../model/plan-file';
@@ -96,9 +95,4 @@ export function planRoots(plan: PlanDocumentBase): PlanRoot[] {
     directories: plan.stages.map(s => `../../${s.directory}`),
     content: rootKustomization(`../../${directoryOf(w.activeStage)}`, w.name),
   }));
-}
-
-/** The SHA-256 of a tree: every path and content, in path order (`treeDigestOf`). */
-export function treeDigest(files: Map<string, string> | { [file: string]: string }): string {
-  return treeDigestOf(files);
 }

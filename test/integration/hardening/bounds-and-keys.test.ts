@@ -3,9 +3,9 @@ import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { ArgoCdApplicationSet, DeploymentApp, RolloutPlan, StagedApp, StageSize, StatefulApp, StatefulSetBackend } from '../../../src';
 import { runCli } from '../../../src/cli/cli';
+import { treeDigestOf } from '../../../src/core/revision';
 import { show } from '../../../src/core/validation';
 import { readFiles } from '../../../src/io/read-files';
-import { treeDigest } from '../../../src/render/tree';
 import { readTree, stagedApp, tempDir } from '../../support/synth';
 
 /**
@@ -156,7 +156,7 @@ describe('class 1: paths that come from committed content stay inside the tree',
     const base = path.join(dir, 'base', 'service-web.yaml');
     fs.writeFileSync(base, fs.readFileSync(base, 'utf-8').replace(/^  name: web$/m, '  name: ../../../evil'));
     const state = JSON.parse(fs.readFileSync(stateFile, 'utf-8'));
-    state.treeDigest = treeDigest(readFiles(dir));
+    state.treeDigest = treeDigestOf(readFiles(dir));
     state.stable = { ...state.candidate };
     fs.writeFileSync(stateFile, JSON.stringify(state, undefined, 2) + '\n');
     const before = readTree(root);

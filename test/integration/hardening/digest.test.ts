@@ -5,7 +5,6 @@ import { RolloutDirectory } from '../../../src/app/rollout-directory';
 import { runCli } from '../../../src/cli/cli';
 import { treeDigestOf } from '../../../src/core/revision';
 import { readFiles } from '../../../src/io/read-files';
-import { treeDigest } from '../../../src/render/tree';
 import { readTree, stagedApp, tempDir } from '../../support/synth';
 
 /** Class 8 of issue 13: the digest is over bytes; CRLF checkouts; damaged state files. */
@@ -35,7 +34,7 @@ describe('the digest hashes bytes', () => {
       const bytes = Object.fromEntries(Object.keys(readFiles(dir)).map(f => [f, fs.readFileSync(path.join(dir, f))]));
       const state = JSON.parse(fs.readFileSync(path.join(repo, 'rollout-state', `${t}.json`), 'utf-8'));
       expect({ t, digest: treeDigestOf(bytes) }).toEqual({ t, digest: state.treeDigest });
-      expect(treeDigest(readFiles(dir))).toBe(state.treeDigest);
+      expect(treeDigestOf(readFiles(dir))).toBe(state.treeDigest);
     }
   });
 
